@@ -1,0 +1,148 @@
+/**
+ * Loads scenario files (YAML) from a folder and checks each one twice: against the published
+ * JSON Schema (shape), and against openapi/token.yaml (the status is documented, the example
+ * exists, headers and body conform). Any mistake stops the load with the file, the path inside
+ * it and what is wrong: the sandbox never starts half-configured.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import type { TokenContract } from '../contract/document.js';
+import { compileSchema, type Check } from '../contract/schema.js';
+import { INTERACTION_ID } from '../http/responses.js';
+import type { Scenario, ScenarioResponse } from '../scenarios/model.js';
+import { ConfigError } from './errors.js';
+
+export const SHIPPED_SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+export const SCENARIO_SCHEMA_PATH = join(SHIPPED_SCENARIOS_DIR, 'scenario.schema.json');
+
+/** Headers the server owns: a scenario setting them would break framing or correlation. */
+const RESERVED_HEADERS = new Set([INTERACTION_ID, 'content-type', 'content-length', 'transfer-encoding', 'connection']);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+interface SchemaChecks {
+  single: Check;
+  list: Check;
+}
+
+let schemaChecks: SchemaChecks | undefined;
+function scenarioSchema(): SchemaChecks {
+  if (!schemaChecks) {
+    const schema = JSON.parse(readFileSync(SCENARIO_SCHEMA_PATH, 'utf8')) as { $defs: Record<string, unknown> };
+    schemaChecks = {
+      single: compileSchema(schema.$defs.scenario, schema),
+      list: compileSchema(schema.$defs.scenarioList, schema),
+    };
+  }
+  return schemaChecks;
+}
+
+/** Lists the *.yaml and *.yml files of a folder, sorted so that load order is stable. */
+export function scenarioFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new ConfigError(dir, '', 'is not a folder');
+    names = readdirSync(dir);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(dir, '', `cannot read the scenarios folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  return names
+    .filter((n) => /\.ya?ml$/i.test(n))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+/** Parses and checks one scenario file's text. */
+export function parseScenarioFile(file: string, text: string, contract: TokenContract): Scenario[] {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const pos = yamlError.linePos?.[0];
+    throw new ConfigError(file, pos ? `line ${pos.line}, column ${pos.col}` : '', yamlError.message.split('\n')[0]!);
+  }
+  const data: unknown = doc.toJS();
+  const isList = data !== null && typeof data === 'object' && 'scenarios' in data;
+  const problem = (isList ? scenarioSchema().list : scenarioSchema().single)(data);
+  if (problem) throw new ConfigError(file, problem.path.replace(/^\./, '') || '(top level)', problem.message);
+
+  const raw = (isList ? (data as { scenarios: unknown[] }).scenarios : [data]) as RawScenario[];
+  return raw.map((s, i) => toScenario(file, isList ? `scenarios[${i}]` : '', s, contract));
+}
+
+interface RawScenario {
+  name: string;
+  description: string;
+  match?: { form?: Record<string, string>; headers?: Record<string, string> };
+  response: ScenarioResponse;
+}
+
+function lowerKeys(map: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!map) return undefined;
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function toScenario(file: string, base: string, raw: RawScenario, contract: TokenContract): Scenario {
+  const at = (path: string) => (base ? `${base}.${path}` : path);
+  const { status, example, body } = raw.response;
+  const documented = contract.responses.get(status);
+  if (!documented) throw new ConfigError(file, at('response.status'), `POST /token does not document status ${status}`);
+
+  if (example !== undefined && body !== undefined) {
+    throw new ConfigError(file, at('response'), 'give either example or body, not both');
+  }
+  if (example !== undefined && !documented.examples.has(example)) {
+    const known = [...documented.examples.keys()];
+    throw new ConfigError(
+      file,
+      at('response.example'),
+      `status ${status} has no example "${example}"; it has: ${known.length ? known.join(', ') : 'none'}`,
+    );
+  }
+  if (body !== undefined) {
+    if (!documented.body) throw new ConfigError(file, at('response.body'), `status ${status} is documented without a body`);
+    const bad = documented.body(body);
+    if (bad) throw new ConfigError(file, at(`response.body${bad.path}`), `${bad.message} (the schema of status ${status})`);
+  }
+
+  const headers = lowerKeys(raw.response.headers);
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const where = at(`response.headers.${name}`);
+    if (!HEADER_NAME.test(name)) throw new ConfigError(file, where, 'is not a valid HTTP header name');
+    if (RESERVED_HEADERS.has(name)) throw new ConfigError(file, where, 'is set by the sandbox itself and cannot be overridden');
+    if (!HEADER_VALUE.test(value)) throw new ConfigError(file, where, 'contains characters an HTTP header value cannot carry');
+    const bad = documented.headers.get(name)?.(value);
+    if (bad) throw new ConfigError(file, where, `${bad.message} (as openapi/token.yaml documents it for status ${status})`);
+  }
+
+  return {
+    name: raw.name,
+    description: raw.description,
+    source: file,
+    match: raw.match && { form: raw.match.form, headers: lowerKeys(raw.match.headers) },
+    response: { status, example, body, headers },
+  };
+}
+
+/** Loads every scenario file of a folder; names must be unique across files. */
+export function loadScenarioDir(dir: string, contract: TokenContract): Scenario[] {
+  const all: Scenario[] = [];
+  const seen = new Map<string, string>();
+  for (const file of scenarioFiles(dir)) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(file, '', `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    for (const scenario of parseScenarioFile(file, text, contract)) {
+      const first = seen.get(scenario.name);
+      if (first) throw new ConfigError(file, scenario.name, `the scenario name is already used in ${first}`);
+      seen.set(scenario.name, file);
+      all.push(scenario);
+    }
+  }
+  return all;
+}

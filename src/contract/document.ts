@@ -1,0 +1,85 @@
+/**
+ * Reads openapi/token.yaml, the single source of truth, and compiles what the server needs from
+ * it: the request's header and body rules, and for each documented status its headers, body
+ * schema and named examples. Done once at start-up.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { compileSchema, deref, type Check, type Schema } from './schema.js';
+
+export const TOKEN_DOCUMENT_PATH = fileURLToPath(new URL('../../openapi/token.yaml', import.meta.url));
+
+export interface FieldRule {
+  name: string;
+  check: Check;
+  /** The enum the field takes, if any (used to tell an unknown value from a malformed one). */
+  enum?: readonly string[];
+}
+
+export interface ResponseContract {
+  status: number;
+  /** Lower-cased documented header name → check of its value. */
+  headers: Map<string, Check>;
+  /** Checks a JSON body; undefined when the response has no body. */
+  body?: Check;
+  /** Named examples of the JSON body, in document order. */
+  examples: Map<string, unknown>;
+}
+
+export interface TokenContract {
+  /** Header parameters of POST /token, lower-cased, the sandbox's own selectors excluded. */
+  headers: FieldRule[];
+  /** Form fields of the request body, in document order. */
+  fields: FieldRule[];
+  /** Default value of grant_type. */
+  defaultGrantType: string;
+  responses: Map<number, ResponseContract>;
+}
+
+/** Request headers that select scenarios: the scenario layer interprets them, not the validator. */
+const SELECTOR_HEADERS = new Set(['x-sandbox-scenario', 'prefer']);
+
+type Doc = Record<string, unknown>;
+
+export function loadTokenContract(path = TOKEN_DOCUMENT_PATH): TokenContract {
+  const doc = parse(readFileSync(path, 'utf8')) as Doc;
+  const paths = doc.paths as Doc;
+  const operation = deref<Doc>(doc, (deref<Doc>(doc, paths['/token'])).post);
+
+  const headers: FieldRule[] = [];
+  for (const p of (operation.parameters as unknown[]) ?? []) {
+    const param = deref<Doc>(doc, p);
+    const name = String(param.name).toLowerCase();
+    if (param.in !== 'header' || SELECTOR_HEADERS.has(name)) continue;
+    headers.push({ name, check: compileSchema(param.schema, doc) });
+  }
+
+  const body = deref<Doc>(doc, operation.requestBody);
+  const media = (body.content as Doc)['application/x-www-form-urlencoded'] as Doc;
+  const formSchema = deref<Schema>(doc, media.schema);
+  const fields: FieldRule[] = Object.entries(formSchema.properties as Doc).map(([name, sub]) => {
+    const s = deref<Schema>(doc, sub);
+    return { name, check: compileSchema(s, doc), enum: s.enum as string[] | undefined };
+  });
+  const grantType = deref<Schema>(doc, (formSchema.properties as Doc).grant_type);
+
+  const responses = new Map<number, ResponseContract>();
+  for (const [code, r] of Object.entries(operation.responses as Doc)) {
+    const response = deref<Doc>(doc, r);
+    const contract: ResponseContract = { status: Number(code), headers: new Map(), examples: new Map() };
+    for (const [name, h] of Object.entries((response.headers as Doc) ?? {})) {
+      contract.headers.set(name.toLowerCase(), compileSchema(deref<Doc>(doc, h).schema, doc));
+    }
+    const json = (response.content as Doc | undefined)?.['application/json'] as Doc | undefined;
+    if (json) {
+      contract.body = compileSchema(json.schema, doc);
+      for (const [name, ex] of Object.entries((json.examples as Doc) ?? {})) {
+        contract.examples.set(name, deref<Doc>(doc, ex).value);
+      }
+    }
+    responses.set(contract.status, contract);
+  }
+
+  return { headers, fields, defaultGrantType: String(grantType.default), responses };
+}

@@ -1,0 +1,108 @@
+/**
+ * The token request's rules, as the contract states them: header formats, field lengths,
+ * patterns and enums, and which grant needs which field. Turns raw headers and form fields into
+ * a validated TokenInput, or names the first rule broken.
+ */
+import type { components } from '../generated/token.js';
+import type { TokenErrorCode } from '../http/responses.js';
+import type { TokenContract } from './document.js';
+
+export type TokenRequest = components['schemas']['TokenRequest'];
+export type GrantType = TokenRequest['grant_type'];
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+export interface TokenInput {
+  grantType: GrantType;
+  clientId?: string;
+  /** The client assertion, from `client_assertion` or the provider's older `assertion`. */
+  clientAssertion?: string;
+  scope?: string;
+  deviceCode?: string;
+  /** Every form field as sent, for grants and scenario rules that need more. */
+  fields: Readonly<Record<string, string>>;
+}
+
+export interface RuleViolation {
+  error: TokenErrorCode;
+  description: string;
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; violation: RuleViolation };
+
+const invalid = (description: string): { ok: false; violation: RuleViolation } => ({
+  ok: false,
+  violation: { error: 'invalid_request', description },
+});
+
+/** Checks the request headers the contract documents. */
+export function checkHeaders(contract: TokenContract, headers: Headers): RuleViolation | undefined {
+  for (const rule of contract.headers) {
+    const value = headers.get(rule.name);
+    if (value === null) continue;
+    const problem = rule.check(value);
+    if (problem) return { error: 'invalid_request', description: `header ${rule.name} ${problem.message}` };
+  }
+  return undefined;
+}
+
+/** Fields each grant cannot do without, beyond what the contract checks per field. */
+function missingForGrant(input: TokenInput): string | undefined {
+  switch (input.grantType) {
+    case 'private_key_jwt':
+      if (input.clientId === undefined) return 'client_id is required with grant_type private_key_jwt';
+      if (input.fields.client_assertion_type === undefined) {
+        return 'client_assertion_type is required with grant_type private_key_jwt';
+      }
+      if (input.clientAssertion === undefined) {
+        return 'client_assertion (or assertion) is required with grant_type private_key_jwt';
+      }
+      return undefined;
+    case 'tls_client_auth':
+      return input.clientId === undefined ? 'client_id is required with grant_type tls_client_auth' : undefined;
+    case DEVICE_CODE_GRANT:
+      if (input.deviceCode === undefined) return `device_code is required with grant_type ${DEVICE_CODE_GRANT}`;
+      return input.clientId === undefined ? `client_id is required with grant_type ${DEVICE_CODE_GRANT}` : undefined;
+    case 'client_credentials':
+      return undefined;
+  }
+}
+
+/** Validates the form fields of a token request against the contract. */
+export function checkTokenForm(contract: TokenContract, fields: Record<string, string>): Validated<TokenInput> {
+  for (const rule of contract.fields) {
+    const value = fields[rule.name];
+    if (value === undefined) continue;
+    const problem = rule.check(value);
+    if (!problem) continue;
+    // RFC 6749 §5.2: a well-formed but unknown grant type is unsupported_grant_type.
+    if (rule.name === 'grant_type' && value !== '') {
+      return { ok: false, violation: { error: 'unsupported_grant_type', description: `grant_type ${problem.message}` } };
+    }
+    return invalid(`${rule.name} ${problem.message}`);
+  }
+
+  const { client_assertion: clientAssertion, assertion } = fields;
+  if (clientAssertion !== undefined && assertion !== undefined && clientAssertion !== assertion) {
+    return invalid('client_assertion and assertion carry different values; send the assertion once');
+  }
+  const anyAssertion = clientAssertion ?? assertion;
+  if (anyAssertion !== undefined && fields.client_assertion_type === undefined) {
+    return invalid(`client_assertion_type is required with a client assertion and must be ${JWT_BEARER}`);
+  }
+  if (fields.client_assertion_type !== undefined && anyAssertion === undefined) {
+    return invalid('client_assertion (or assertion) is required with client_assertion_type');
+  }
+
+  const input: TokenInput = {
+    grantType: (fields.grant_type ?? contract.defaultGrantType) as GrantType,
+    clientId: fields.client_id,
+    clientAssertion: anyAssertion,
+    scope: fields.scope,
+    deviceCode: fields.device_code,
+    fields,
+  };
+  const missing = missingForGrant(input);
+  return missing === undefined ? { ok: true, value: input } : invalid(missing);
+}

@@ -1,0 +1,212 @@
+/**
+ * A small validator for the subset of JSON Schema (2020-12, as OpenAPI 3.1 uses it) that our
+ * OpenAPI documents use. The contract is read at start-up and compiled once; every request is
+ * then checked with plain closures. A keyword outside the subset throws at compile time, so a
+ * contract change can never be silently ignored by the server.
+ */
+import { isIP } from 'node:net';
+
+export type Schema = Record<string, unknown>;
+/** Where in the value a rule failed (".response.status", "[2]", "" for the value itself) and why. */
+export interface Problem {
+  path: string;
+  message: string;
+}
+/** Returns undefined when the value is valid, else the first problem found. */
+export type Check = (value: unknown) => Problem | undefined;
+
+const problem = (message: string): Problem => ({ path: '', message });
+const nested = (segment: string, inner: Problem): Problem => ({ path: segment + inner.path, message: inner.message });
+
+const ANNOTATIONS = new Set([
+  'title', 'description', 'example', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly', '$comment',
+  '$schema', '$id', '$defs', 'markdownDescription',
+]);
+
+const FORMATS: Record<string, (s: string) => boolean> = {
+  ipv4: (s) => isIP(s) === 4,
+  ipv6: (s) => isIP(s) === 6,
+  uri: (s) => URL.canParse(s),
+};
+
+export class SchemaError extends Error {}
+
+/** Resolves a local JSON pointer such as "#/components/schemas/TokenError" against the document. */
+export function resolveRef(doc: unknown, ref: string): unknown {
+  if (!ref.startsWith('#/')) throw new SchemaError(`only local $ref values are supported: ${ref}`);
+  let node: unknown = doc;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object' || !(key in node)) {
+      throw new SchemaError(`$ref does not resolve: ${ref}`);
+    }
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** Follows $ref chains until a node that is not a reference. */
+export function deref<T = Record<string, unknown>>(doc: unknown, node: unknown): T {
+  let current = node;
+  for (let hops = 0; isRef(current); hops++) {
+    if (hops > 32) throw new SchemaError('$ref chain too long');
+    current = resolveRef(doc, current.$ref);
+  }
+  return current as T;
+}
+
+function isRef(node: unknown): node is { $ref: string } {
+  return node !== null && typeof node === 'object' && typeof (node as { $ref?: unknown }).$ref === 'string';
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function quote(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Compiles a schema (which may contain local $refs into `doc`) into a Check. */
+export function compileSchema(schemaOrRef: unknown, doc: unknown): Check {
+  const schema = deref<Schema>(doc, schemaOrRef);
+  if (schema === null || typeof schema !== 'object') throw new SchemaError('a schema must be an object');
+  const checks: Check[] = [];
+  for (const [keyword, arg] of Object.entries(schema)) {
+    if (ANNOTATIONS.has(keyword)) continue;
+    checks.push(compileKeyword(keyword, arg, schema, doc));
+  }
+  return (value) => {
+    for (const check of checks) {
+      const found = check(value);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+}
+
+function compileKeyword(keyword: string, arg: unknown, schema: Schema, doc: unknown): Check {
+  switch (keyword) {
+    case 'type': {
+      const expected = arg as string;
+      const found = problem(`must be of type ${expected}`);
+      return (v) => {
+        const actual = typeOf(v);
+        return actual === expected || (expected === 'number' && actual === 'integer') ? undefined : found;
+      };
+    }
+    case 'enum': {
+      const allowed = arg as unknown[];
+      const list = allowed.map(quote).join(', ');
+      const found = problem(allowed.length === 1 ? `must be ${list}` : `must be one of: ${list}`);
+      return (v) => (allowed.includes(v) ? undefined : found);
+    }
+    case 'minLength': {
+      const min = arg as number;
+      const found = problem(min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
+      return (v) => (typeof v === 'string' && v.length < min * 2 && codePoints(v) < min ? found : undefined);
+    }
+    case 'maxLength': {
+      const max = arg as number;
+      const found = problem(`must be at most ${max} characters`);
+      return (v) => (typeof v === 'string' && v.length > max && codePoints(v) > max ? found : undefined);
+    }
+    case 'pattern': {
+      const re = new RegExp(arg as string, 'u');
+      const found = problem(`must match the pattern ${arg as string}`);
+      return (v) => (typeof v === 'string' && !re.test(v) ? found : undefined);
+    }
+    case 'format': {
+      const test = FORMATS[arg as string];
+      if (!test) throw new SchemaError(`unsupported format: ${String(arg)}`);
+      const found = problem(`must be a valid ${arg as string} address`);
+      return (v) => (typeof v === 'string' && !test(v) ? found : undefined);
+    }
+    case 'minimum': {
+      const min = arg as number;
+      const found = problem(`must be at least ${min}`);
+      return (v) => (typeof v === 'number' && v < min ? found : undefined);
+    }
+    case 'minItems':
+    case 'minProperties': {
+      const min = arg as number;
+      const what = keyword === 'minItems' ? 'item' : 'property';
+      const found = problem(`must have at least ${min} ${what}${min === 1 ? '' : 's'}`);
+      return (v) => {
+        const size = Array.isArray(v) ? v.length : typeOf(v) === 'object' ? Object.keys(v as object).length : min;
+        return size < min ? found : undefined;
+      };
+    }
+    case 'items': {
+      const item = compileSchema(arg, doc);
+      return (v) => {
+        if (!Array.isArray(v)) return undefined;
+        for (let i = 0; i < v.length; i++) {
+          const found = item(v[i]);
+          if (found !== undefined) return nested(`[${i}]`, found);
+        }
+        return undefined;
+      };
+    }
+    case 'required': {
+      const names = arg as string[];
+      return (v) => {
+        if (typeOf(v) !== 'object') return undefined;
+        const missing = names.find((n) => !Object.hasOwn(v as object, n));
+        return missing === undefined ? undefined : problem(`must have the property "${missing}"`);
+      };
+    }
+    case 'properties': {
+      const props = Object.entries(arg as Record<string, unknown>).map(
+        ([name, sub]) => [name, compileSchema(sub, doc)] as const,
+      );
+      return (v) => {
+        if (typeOf(v) !== 'object') return undefined;
+        const obj = v as Record<string, unknown>;
+        for (const [name, check] of props) {
+          if (!Object.hasOwn(obj, name)) continue;
+          const found = check(obj[name]);
+          if (found !== undefined) return nested(`.${name}`, found);
+        }
+        return undefined;
+      };
+    }
+    case 'additionalProperties': {
+      const known = new Set(Object.keys((schema.properties as object | undefined) ?? {}));
+      const extraCheck: Check =
+        arg === false ? () => problem('is not a known property') : compileSchema(arg, doc);
+      return (v) => {
+        if (typeOf(v) !== 'object') return undefined;
+        for (const [key, value] of Object.entries(v as object)) {
+          if (known.has(key)) continue;
+          const found = extraCheck(value);
+          if (found !== undefined) return nested(`.${key}`, found);
+        }
+        return undefined;
+      };
+    }
+    case 'anyOf': {
+      const options = (arg as unknown[]).map((sub) => compileSchema(sub, doc));
+      return (v) => {
+        const messages: string[] = [];
+        for (const option of options) {
+          const found = option(v);
+          if (found === undefined) return undefined;
+          messages.push(found.path ? `${found.path.slice(1)} ${found.message}` : found.message);
+        }
+        return problem(messages.join(', or '));
+      };
+    }
+    default:
+      throw new SchemaError(`unsupported schema keyword: ${keyword}`);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Builders for every kind of answer the sandbox sends. Each one carries the interaction id, so
+ * no code path can forget it (the provider documents it on every response).
+ */
+import type { components } from '../generated/token.js';
+
+export type AccessTokenBody = components['schemas']['AccessToken'];
+export type TokenErrorBody = components['schemas']['TokenError'];
+export type TokenErrorCode = TokenErrorBody['error'];
+export type ErrorListBody = components['schemas']['ErrorList'];
+
+export const INTERACTION_ID = 'x-fapi-interaction-id';
+
+/** Token responses must not be cached (RFC 6749 §5.1, §5.2). */
+const NO_STORE = { 'cache-control': 'no-store' } as const;
+const NO_STORE_NO_CACHE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  interactionId: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+      [INTERACTION_ID]: interactionId,
+    },
+  });
+}
+
+/** Headers the contract requires on a status, whatever produced the response. */
+export function defaultHeaders(status: number): Record<string, string> {
+  if (status === 200) return NO_STORE_NO_CACHE;
+  if (status === 400) return NO_STORE;
+  return {};
+}
+
+export function tokenResponse(body: AccessTokenBody, interactionId: string): Response {
+  return jsonResponse(200, body, interactionId, NO_STORE_NO_CACHE);
+}
+
+export function tokenError(error: TokenErrorCode, description: string, interactionId: string): Response {
+  const body: TokenErrorBody = { error, error_description: description };
+  return jsonResponse(400, body, interactionId, NO_STORE);
+}
+
+export function errorList(status: number, errors: string[], interactionId: string): Response {
+  const body: ErrorListBody = { errors };
+  return jsonResponse(status, body, interactionId);
+}
+
+export function notAcceptable(interactionId: string): Response {
+  return jsonResponse(406, undefined, interactionId);
+}

@@ -1,0 +1,40 @@
+/**
+ * POST /token. The order of checks is fixed so that outcomes are predictable: a selected
+ * scenario; Accept (406); headers (400); body syntax and grant (400); client authentication and
+ * the grant's own rules; then the token.
+ */
+import type { SandboxConfig } from '../config/options.js';
+import { checkHeaders, checkTokenForm } from '../contract/request.js';
+import { grantHandlers } from '../grants/index.js';
+import { acceptsJson } from '../http/accept.js';
+import { parseForm } from '../http/form.js';
+import { errorList, notAcceptable, tokenError, tokenResponse } from '../http/responses.js';
+import { renderScenario } from '../scenarios/render.js';
+import { selectScenario } from '../scenarios/select.js';
+
+export function tokenHandler(config: SandboxConfig) {
+  const { contract, catalog, issuer, authenticator } = config;
+  return async (request: Request, interactionId: string): Promise<Response> => {
+    const headers = request.headers;
+    const form = parseForm(headers.get('content-type'), await request.text());
+
+    const selection = selectScenario(catalog, contract, headers, form.ok ? form.fields : undefined);
+    if (selection.kind === 'unknown') return errorList(404, selection.errors, interactionId);
+    if (selection.kind === 'scenario') {
+      return renderScenario(selection.response, contract, interactionId, () =>
+        issuer.issue({ clientId: (form.ok && form.fields.client_id) || 'sandbox-client', scope: form.ok ? form.fields.scope : undefined }),
+      );
+    }
+
+    if (!acceptsJson(headers.get('accept'))) return notAcceptable(interactionId);
+    const badHeader = checkHeaders(contract, headers);
+    if (badHeader) return tokenError(badHeader.error, badHeader.description, interactionId);
+    if (!form.ok) return tokenError('invalid_request', form.description, interactionId);
+    const input = checkTokenForm(contract, form.fields);
+    if (!input.ok) return tokenError(input.violation.error, input.violation.description, interactionId);
+
+    const outcome = await grantHandlers.get(input.value.grantType)!.handle(input.value, { authenticator });
+    if (!outcome.ok) return tokenError(outcome.violation.error, outcome.violation.description, interactionId);
+    return tokenResponse(await issuer.issue(outcome.grant), interactionId);
+  };
+}

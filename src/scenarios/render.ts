@@ -1,0 +1,19 @@
+/** Turns a selected scenario's response into the HTTP response, filled in from the contract. */
+import type { TokenContract } from '../contract/document.js';
+import { defaultHeaders, jsonResponse, type AccessTokenBody } from '../http/responses.js';
+import type { ScenarioResponse } from './model.js';
+
+export async function renderScenario(
+  spec: ScenarioResponse,
+  contract: TokenContract,
+  interactionId: string,
+  issueToken: () => Promise<AccessTokenBody>,
+): Promise<Response> {
+  const documented = contract.responses.get(spec.status)!;
+  let body: unknown;
+  if (spec.body !== undefined) body = spec.body;
+  else if (spec.example !== undefined) body = documented.examples.get(spec.example);
+  else if (spec.status === 200) body = await issueToken();
+  else body = documented.examples.values().next().value;
+  return jsonResponse(spec.status, body, interactionId, { ...defaultHeaders(spec.status), ...spec.headers });
+}

@@ -1,0 +1,97 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports.js';
+import { tokenRequest } from '../support/requests.js';
+import { CLI, runCli, startCommand } from '../support/cli.js';
+
+describe('fapi-token-sandbox CLI', () => {
+  it('prints help', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^fapi-token-sandbox: /);
+    for (const flag of ['--port N', '--host ADDR', '--scenarios DIR', '--help']) expect(r.stdout).toContain(flag);
+  });
+
+  it('starts, prints its URL and scenarios, serves, and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const s = await startCommand(process.execPath, [CLI, '--port', String(port)]);
+    try {
+      expect(s.url).toBe(`http://127.0.0.1:${port}`);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(s.output()).toMatch(/scenarios \(\d+\): .*throttled/);
+      const res = await fetch(tokenRequest(s.url, undefined, { prefer: 'code=502' }));
+      expect(res.status).toBe(502);
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  });
+
+  it('takes PORT and HOST from the environment', async () => {
+    const port = await freePort();
+    const s = await startCommand(process.execPath, [CLI], { PORT: String(port), HOST: '127.0.0.1' });
+    try {
+      expect(s.url).toBe(`http://127.0.0.1:${port}`);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('passes flags through npm start', async () => {
+    const port = await freePort();
+    const s = await startCommand('npm', ['start', '--silent', '--', '--port', String(port)]);
+    try {
+      expect(s.url).toBe(`http://127.0.0.1:${port}`);
+      expect((await fetch(tokenRequest(s.url))).status).toBe(200);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it.each([
+    [['--port', 'abc'], /^fapi-token-sandbox: --port must be a whole number from 0 to 65535, got "abc"$/m],
+    [['--port', '70000'], /--port must be a whole number from 0 to 65535/],
+    [['--colour'], /^fapi-token-sandbox: Unknown option '--colour'/m],
+    [['--scenarios', '/no/such/folder'], /^fapi-token-sandbox: \/no\/such\/folder: cannot read the scenarios folder \(ENOENT\)$/m],
+    [['--host', 'no-such-host.invalid', '--port', '0'], /cannot bind to host "no-such-host.invalid"/],
+  ])('refuses %j with one clear line and exit 2', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.stdout).not.toMatch(/listening/);
+  });
+
+  it('refuses a broken scenario file, naming the file and the path inside it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-scenarios-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'name: x\ndescription: d\nresponse: {status: 401}\n');
+    const r = await runCli(['--scenarios', dir, '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, 'bad.yaml')}: at response.status: must be one of: 200, 400, 404, 406, 429, 500, 502, 504`);
+  });
+
+  it('refuses a port in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const r = await runCli(['--port', String(port)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(`port ${port} on 127.0.0.1 is already in use; choose another with --port`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('warns when binding beyond loopback', async () => {
+    const port = await freePort();
+    const s = await startCommand(process.execPath, [CLI, '--host', '0.0.0.0', '--port', String(port)]);
+    try {
+      expect(s.output()).toMatch(/warning: listening on 0\.0\.0\.0, not loopback/);
+    } finally {
+      await s.stop();
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { loadTokenContract } from '../../src/contract/document.js';
+import { compileSchema, SchemaError } from '../../src/contract/schema.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = (name: string) => join(root, 'node_modules/.bin', name);
+
+describe('openapi/token.yaml', () => {
+  it('lints clean with Redocly', async () => {
+    const { stdout } = await run(bin('redocly'), ['lint', 'openapi/token.yaml', '--format=json'], {
+      cwd: root,
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', NO_COLOR: '1' },
+    });
+    const report = JSON.parse(stdout) as { totals: Record<string, number>; problems: unknown[] };
+    expect(report.problems).toEqual([]);
+    expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
+  });
+
+  it('matches the committed generated types', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'types-')), 'token.ts');
+    await run(bin('openapi-typescript'), ['openapi/token.yaml', '-o', out], { cwd: root });
+    expect(readFileSync(join(root, 'src/generated/token.ts'), 'utf8'), 'run npm run generate and commit the result').toBe(
+      readFileSync(out, 'utf8'),
+    );
+  });
+
+  it('documents the provider statuses and every RFC 6749 §5.2 and RFC 8628 §3.5 error', () => {
+    const contract = loadTokenContract();
+    expect([...contract.responses.keys()]).toEqual([200, 400, 404, 406, 429, 500, 502, 504]);
+    expect([...contract.responses.get(400)!.examples.keys()].sort()).toEqual(
+      [
+        'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type',
+        'invalid_scope', 'authorization_pending', 'slow_down', 'access_denied', 'expired_token',
+      ].sort(),
+    );
+    for (const response of contract.responses.values()) {
+      expect(response.headers.has('x-fapi-interaction-id'), String(response.status)).toBe(true);
+      for (const [name, example] of response.examples) {
+        expect(response.body!(example), `${response.status} ${name}`).toBeUndefined();
+      }
+    }
+    expect(contract.responses.get(429)!.headers.has('retry-after')).toBe(true);
+    expect(contract.responses.get(200)!.headers.has('cache-control')).toBe(true);
+    expect(contract.fields.map((f) => f.name)).toEqual([
+      'grant_type', 'client_id', 'client_assertion_type', 'client_assertion', 'assertion', 'scope', 'device_code',
+    ]);
+    expect(contract.defaultGrantType).toBe('client_credentials');
+  });
+
+  it('the scenario schema offers exactly the documented statuses', () => {
+    const schema = JSON.parse(readFileSync(join(root, 'scenarios/scenario.schema.json'), 'utf8'));
+    expect(schema.$defs.scenario.properties.response.properties.status.enum).toEqual([...loadTokenContract().responses.keys()]);
+  });
+});
+
+describe('the schema compiler', () => {
+  it('refuses a keyword it does not implement rather than ignore it', () => {
+    expect(() => compileSchema({ type: 'string', oneOf: [] }, {})).toThrow(SchemaError);
+    expect(() => compileSchema({ type: 'string', format: 'email' }, {})).toThrow('unsupported format: email');
+  });
+
+  it('reports the path of a nested problem', () => {
+    const check = compileSchema({ type: 'object', properties: { list: { type: 'array', items: { type: 'string', maxLength: 2 } } } }, {});
+    expect(check({ list: ['ab', 'abc'] })).toEqual({ path: '.list[1]', message: 'must be at most 2 characters' });
+  });
+});

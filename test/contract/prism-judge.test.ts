@@ -1,0 +1,100 @@
+/**
+ * The independent judge: every answer of the real server, over HTTP, through Prism's proxy.
+ * Any sl-violations header (an Error, or a Warning such as an undeclared status) fails the test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTokenContract } from '../../src/contract/document.js';
+import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { startPrismProxy, violations, type PrismJudge } from '../support/prism.js';
+import { DEVICE_CODE_GRANT, JWT_BEARER, tokenRequest, type Fields } from '../support/requests.js';
+
+const contract = loadTokenContract();
+let sandbox: RunningSandbox;
+let judge: PrismJudge;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 });
+  judge = await startPrismProxy(sandbox.url);
+});
+afterAll(async () => {
+  await judge?.close();
+  await sandbox?.close();
+});
+
+async function judged(body: Fields | string | undefined, headers: Record<string, string>, expected: number) {
+  const res = await fetch(tokenRequest(judge.url, body, headers));
+  const text = await res.text();
+  expect(violations(res), `${res.status} ${text}`).toEqual([]);
+  expect(res.status, text).toBe(expected);
+  expect(res.headers.get('x-fapi-interaction-id')).toMatch(/^[0-9a-f-]{36}$/);
+  return text;
+}
+
+describe('Prism finds no violation', () => {
+  const statuses = [...contract.responses.keys()];
+
+  it.each(statuses)('for Prefer: code=%i', async (status) => {
+    await judged(undefined, { prefer: `code=${status}` }, status);
+  });
+
+  const examples = [...contract.responses.values()].flatMap((r) => [...r.examples.keys()].map((e) => [r.status, e] as const));
+  it.each(examples)('for Prefer: code=%i, example=%s', async (status, example) => {
+    await judged(undefined, { prefer: `code=${status}, example=${example}` }, status);
+  });
+
+  it('for every shipped scenario', async () => {
+    expect(sandbox.scenarios.length).toBeGreaterThanOrEqual(16);
+    for (const name of sandbox.scenarios) {
+      const res = await fetch(tokenRequest(judge.url, undefined, { 'x-sandbox-scenario': name }));
+      expect(violations(res), name).toEqual([]);
+      expect(contract.responses.has(res.status), name).toBe(true);
+    }
+  });
+
+  const pkjwt: Fields = { grant_type: 'private_key_jwt', client_id: 'c', client_assertion_type: JWT_BEARER, client_assertion: 'a.b.c' };
+  it.each<[string, Fields | string | undefined, Record<string, string>, number]>([
+    ['a well-formed client_credentials request', { grant_type: 'client_credentials', client_id: 'c', scope: 'openid' }, {}, 200],
+    ['a well-formed private_key_jwt request', pkjwt, {}, 200],
+    ['an echoed interaction id', undefined, { 'x-fapi-interaction-id': 'd3a9e2b4-6c1f-4c53-9b0e-8f3f1a2b7c10' }, 200],
+    ['a malformed interaction id', undefined, { 'x-fapi-interaction-id': 'nope' }, 400],
+    ['a bad x-fapi-auth-date', undefined, { 'x-fapi-auth-date': 'today' }, 400],
+    ['a bad customer IP', undefined, { 'x-fapi-customer-ip-address': 'localhost' }, 400],
+    ['an empty body', '', {}, 400],
+    ['a JSON body', '{}', { 'content-type': 'application/json' }, 400],
+    ['a repeated field', 'client_id=a&client_id=b', {}, 400],
+    ['an unknown grant', { grant_type: 'password' }, {}, 400],
+    ['a missing assertion', { ...pkjwt, client_assertion: '' }, {}, 400],
+    ['an unknown device code', { grant_type: DEVICE_CODE_GRANT, client_id: 'c', device_code: 'x' }, {}, 400],
+    ['no client identification', { scope: 'openid' }, {}, 400],
+    ['an Accept without JSON', undefined, { accept: 'text/html' }, 406],
+    ['an unknown scenario', undefined, { 'x-sandbox-scenario': 'nope' }, 404],
+    ['an undocumented Prefer code', undefined, { prefer: 'code=418' }, 404],
+    ['a match rule', { client_id: 'sandbox-throttled' }, {}, 429],
+  ])('for %s', async (_label, body, headers, expected) => {
+    await judged(body, headers, expected);
+  });
+});
+
+describe('the judge', () => {
+  it('catches a response that breaks the contract', async () => {
+    // A token issuer that breaks the AccessToken schema: Prism must report it.
+    const broken = await startSandbox({
+      port: 0,
+      tokenIssuer: { issue: async () => ({ access_token: '', token_type: 'Bearer' }) as never },
+    });
+    const brokenJudge = await startPrismProxy(broken.url);
+    try {
+      const res = await fetch(tokenRequest(brokenJudge.url));
+      const found = violations(res) as { message: string }[];
+      expect(found.map((v) => v.message)).toEqual(
+        expect.arrayContaining([
+          "Response body must have required property 'expires_in'",
+          'Response body property access_token must NOT have fewer than 1 characters',
+        ]),
+      );
+    } finally {
+      await brokenJudge.close();
+      await broken.close();
+    }
+  });
+});

@@ -1,0 +1,274 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { DEVICE_CODE_GRANT, JWT_BEARER, tokenRequest, UUID_V4, type Fields } from '../support/requests.js';
+
+const app = createApp();
+const BASE = 'http://sandbox.test';
+const ID = 'd3a9e2b4-6c1f-4c53-9b0e-8f3f1a2b7c10';
+
+async function post(body?: Fields | string, headers: Record<string, string> = {}) {
+  const res = await app.fetch(tokenRequest(BASE, body, headers));
+  const text = await res.text();
+  return { res, status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+}
+
+async function expectError(
+  body: Fields | string,
+  error: string,
+  description: RegExp,
+  headers: Record<string, string> = {},
+) {
+  const r = await post(body, headers);
+  expect(r.status).toBe(400);
+  expect(r.body).toEqual({ error, error_description: expect.stringMatching(description) });
+  expect(r.res.headers.get('cache-control')).toBe('no-store');
+  return r;
+}
+
+const pkjwt = (extra: Fields = {}): Fields => ({
+  grant_type: 'private_key_jwt',
+  client_id: 'client-1',
+  client_assertion_type: JWT_BEARER,
+  client_assertion: 'a.b.c',
+  ...extra,
+});
+
+describe('x-fapi-interaction-id', () => {
+  it('echoes a valid id on success', async () => {
+    const r = await post(undefined, { 'x-fapi-interaction-id': ID });
+    expect(r.status).toBe(200);
+    expect(r.res.headers.get('x-fapi-interaction-id')).toBe(ID);
+  });
+
+  it('echoes a valid id on errors too', async () => {
+    const r = await post({ grant_type: 'password' }, { 'x-fapi-interaction-id': ID });
+    expect(r.status).toBe(400);
+    expect(r.res.headers.get('x-fapi-interaction-id')).toBe(ID);
+  });
+
+  it('generates a UUID v4 when absent, a new one per request', async () => {
+    const a = (await post()).res.headers.get('x-fapi-interaction-id');
+    const b = (await post()).res.headers.get('x-fapi-interaction-id');
+    expect(a).toMatch(UUID_V4);
+    expect(b).toMatch(UUID_V4);
+    expect(a).not.toBe(b);
+  });
+
+  it('answers a malformed id with invalid_request and a fresh id', async () => {
+    const r = await expectError(
+      { grant_type: 'client_credentials', client_id: 'c' },
+      'invalid_request',
+      /x-fapi-interaction-id must match the pattern/,
+      { 'x-fapi-interaction-id': 'not-a-uuid' },
+    );
+    expect(r.res.headers.get('x-fapi-interaction-id')).toMatch(UUID_V4);
+  });
+
+  it('accepts UUID versions 1 to 8 and rejects the wrong variant', async () => {
+    for (const id of ['6ba7b810-9dad-11d1-80b4-00c04fd430c8', '01890a5d-ac96-774b-bcce-b302099a8057']) {
+      expect((await post(undefined, { 'x-fapi-interaction-id': id })).res.headers.get('x-fapi-interaction-id')).toBe(id);
+    }
+    const r = await post(undefined, { 'x-fapi-interaction-id': 'd3a9e2b4-6c1f-4c53-0b0e-8f3f1a2b7c10' });
+    expect(r.status).toBe(400);
+  });
+
+  it('is on 404, 406 and scenario answers', async () => {
+    const notFound = await app.fetch(new Request(`${BASE}/nope`, { headers: { 'x-fapi-interaction-id': ID } }));
+    expect(notFound.headers.get('x-fapi-interaction-id')).toBe(ID);
+    expect((await post(undefined, { accept: 'text/html', 'x-fapi-interaction-id': ID })).res.headers.get('x-fapi-interaction-id')).toBe(ID);
+    expect((await post(undefined, { prefer: 'code=502', 'x-fapi-interaction-id': ID })).res.headers.get('x-fapi-interaction-id')).toBe(ID);
+  });
+});
+
+describe('paths and methods', () => {
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('answers %s /token with 404 and an errors list', async (method) => {
+    const res = await app.fetch(new Request(`${BASE}/token`, { method }));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ errors: [`Not found: ${method} /token`] });
+  });
+
+  it('answers an unknown path with 404 and an errors list', async () => {
+    const res = await app.fetch(new Request(`${BASE}/oauth/token`, { method: 'POST' }));
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({ errors: ['Not found: POST /oauth/token'] });
+  });
+});
+
+describe('Accept', () => {
+  it.each(['text/html', 'application/xml, text/plain', 'application/json;q=0, */*'])(
+    'answers Accept: %s with 406 and no body',
+    async (accept) => {
+      const r = await post(undefined, { accept });
+      expect(r.status).toBe(406);
+      expect(r.body).toBeUndefined();
+    },
+  );
+
+  it.each(['application/json', 'application/*', '*/*', 'text/html, application/json;q=0.1', 'APPLICATION/JSON; charset=utf-8'])(
+    'serves Accept: %s',
+    async (accept) => {
+      expect((await post(undefined, { accept })).status).toBe(200);
+    },
+  );
+
+  it('checks Accept before the headers and the body', async () => {
+    expect((await post('', { accept: 'text/html', 'x-fapi-auth-date': 'yesterday' })).status).toBe(406);
+  });
+});
+
+describe('FAPI headers', () => {
+  it('accepts the documented formats', async () => {
+    const r = await post(undefined, {
+      'x-fapi-auth-date': 'Sun, 10 Sep 2017 19:43:31 UTC',
+      'x-fapi-customer-ip-address': '2001:db8::1',
+      'x-customer-user-agent': 'Mozilla/5.0',
+    });
+    expect(r.status).toBe(200);
+  });
+
+  it('rejects an x-fapi-auth-date that does not match the pattern', async () => {
+    await expectError(
+      { client_id: 'c' },
+      'invalid_request',
+      /^header x-fapi-auth-date must match the pattern \^\(Mon\|/,
+      { 'x-fapi-auth-date': '2017-09-10T19:43:31Z' },
+    );
+  });
+
+  it('rejects an x-fapi-customer-ip-address that is not an IP address', async () => {
+    await expectError({ client_id: 'c' }, 'invalid_request', /^header x-fapi-customer-ip-address must be a valid ipv4/, {
+      'x-fapi-customer-ip-address': '999.1.1.1',
+    });
+  });
+
+  it('rejects an x-customer-user-agent over its documented length', async () => {
+    await expectError({ client_id: 'c' }, 'invalid_request', /^header x-customer-user-agent must be at most 1024 characters$/, {
+      'x-customer-user-agent': 'x'.repeat(1025),
+    });
+  });
+
+  it('checks headers before the body', async () => {
+    await expectError('', 'invalid_request', /x-fapi-auth-date/, { 'x-fapi-auth-date': 'nope' });
+  });
+});
+
+describe('body syntax', () => {
+  it('requires a body', async () => {
+    await expectError('', 'invalid_request', /^the request body is required/);
+  });
+
+  it('requires a form body', async () => {
+    const res = await app.fetch(
+      new Request(`${BASE}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":"client_credentials"}' }),
+    );
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'the request body must be application/x-www-form-urlencoded, got Content-Type application/json',
+    });
+  });
+
+  it('accepts a charset parameter on the form content type', async () => {
+    const r = await post({ client_id: 'c' }, { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' });
+    expect(r.status).toBe(200);
+  });
+
+  it('rejects a repeated parameter (RFC 6749 §3.2)', async () => {
+    await expectError('client_id=a&scope=x&client_id=b', 'invalid_request', /^client_id must not be sent more than once$/);
+  });
+
+  it('takes client_credentials when grant_type is absent', async () => {
+    const r = await post({ client_id: 'c', scope: 'openid' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ token_type: 'Bearer', scope: 'openid' });
+  });
+
+  it('rejects an empty grant_type as invalid_request', async () => {
+    await expectError({ grant_type: '', client_id: 'c' }, 'invalid_request', /^grant_type must not be empty$/);
+  });
+
+  it('answers an unknown grant type with unsupported_grant_type listing the supported ones', async () => {
+    await expectError({ grant_type: 'password', client_id: 'c' }, 'unsupported_grant_type', /client_credentials, private_key_jwt, tls_client_auth, urn:ietf:params:oauth:grant-type:device_code/);
+  });
+
+  it('limits client_id to 255 characters', async () => {
+    expect((await post({ client_id: 'x'.repeat(255) })).status).toBe(200);
+    await expectError({ client_id: 'x'.repeat(256) }, 'invalid_request', /^client_id must be at most 255 characters$/);
+    await expectError({ client_id: '' }, 'invalid_request', /^client_id must not be empty$/);
+  });
+
+  it('counts characters, not UTF-16 units, for lengths', async () => {
+    expect((await post({ client_id: '😀'.repeat(255) })).status).toBe(200);
+  });
+
+  it('requires the jwt-bearer assertion type', async () => {
+    await expectError(pkjwt({ client_assertion_type: 'urn:other' }), 'invalid_request', /^client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer$/);
+    await expectError(pkjwt({ client_assertion_type: 'x'.repeat(161) }), 'invalid_request', /^client_assertion_type must be at most 160 characters$/);
+  });
+
+  it('rejects a malformed scope', async () => {
+    await expectError({ client_id: 'c', scope: 'openid  accounts' }, 'invalid_request', /^scope must match the pattern/);
+  });
+});
+
+describe('fields each grant needs', () => {
+  it('accepts private_key_jwt with client_assertion or the older assertion name', async () => {
+    expect((await post(pkjwt())).status).toBe(200);
+    const { client_assertion: _, ...rest } = pkjwt();
+    expect((await post({ ...rest, assertion: 'a.b.c' })).status).toBe(200);
+    expect((await post(pkjwt({ assertion: 'a.b.c' }))).status).toBe(200);
+  });
+
+  it('rejects two different assertions', async () => {
+    await expectError(pkjwt({ assertion: 'x.y.z' }), 'invalid_request', /^client_assertion and assertion carry different values/);
+  });
+
+  it.each([
+    ['client_id', /^client_id is required with grant_type private_key_jwt$/],
+    ['client_assertion_type', /^client_assertion_type is required with a client assertion/],
+    ['client_assertion', /^client_assertion \(or assertion\) is required with client_assertion_type$/],
+  ])('private_key_jwt without %s is invalid_request', async (field, description) => {
+    const fields = pkjwt();
+    delete fields[field];
+    await expectError(fields, 'invalid_request', description);
+  });
+
+  it('tls_client_auth requires client_id', async () => {
+    await expectError({ grant_type: 'tls_client_auth' }, 'invalid_request', /^client_id is required with grant_type tls_client_auth$/);
+    expect((await post({ grant_type: 'tls_client_auth', client_id: 'c' })).status).toBe(200);
+  });
+
+  it('the device code grant requires device_code and client_id', async () => {
+    await expectError({ grant_type: DEVICE_CODE_GRANT, client_id: 'c' }, 'invalid_request', /^device_code is required/);
+    await expectError({ grant_type: DEVICE_CODE_GRANT, device_code: 'abc' }, 'invalid_request', /^client_id is required/);
+  });
+
+  it('answers an unknown device code with invalid_grant', async () => {
+    await expectError({ grant_type: DEVICE_CODE_GRANT, device_code: 'abc', client_id: 'c' }, 'invalid_grant', /device_code is unknown/);
+  });
+
+  it('client_credentials without any client identification is invalid_client', async () => {
+    await expectError({ grant_type: 'client_credentials', scope: 'openid' }, 'invalid_client', /no client authentication/);
+  });
+});
+
+describe('a well-formed request', () => {
+  it('gets a 200 with a bearer token, no-store and the interaction id', async () => {
+    const r = await post({ grant_type: 'client_credentials', client_id: 'c', scope: 'openid accounts' });
+    expect(r.status).toBe(200);
+    expect(r.res.headers.get('content-type')).toBe('application/json');
+    expect(r.res.headers.get('cache-control')).toBe('no-store');
+    expect(r.res.headers.get('pragma')).toBe('no-cache');
+    expect(r.body).toEqual({
+      access_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      token_type: 'Bearer',
+      expires_in: 900,
+      scope: 'openid accounts',
+    });
+  });
+
+  it('ignores unknown parameters (RFC 6749 §3.2)', async () => {
+    expect((await post({ client_id: 'c', audience: 'x', foo: 'bar' })).status).toBe(200);
+  });
+});
