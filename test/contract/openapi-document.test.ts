@@ -12,9 +12,12 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
 
-describe('openapi/token.yaml', () => {
-  it('lints clean with Redocly', async () => {
-    const { stdout } = await run(bin('redocly'), ['lint', 'openapi/token.yaml', '--format=json'], {
+const DOCUMENTS = ['token', 'sandbox'];
+
+describe('the OpenAPI documents', () => {
+  it('lint clean with Redocly', async () => {
+    const files = DOCUMENTS.map((d) => `openapi/${d}.yaml`);
+    const { stdout } = await run(bin('redocly'), ['lint', ...files, '--format=json'], {
       cwd: root,
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', NO_COLOR: '1' },
     });
@@ -23,14 +26,16 @@ describe('openapi/token.yaml', () => {
     expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
   });
 
-  it('matches the committed generated types', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'types-')), 'token.ts');
-    await run(bin('openapi-typescript'), ['openapi/token.yaml', '-o', out], { cwd: root });
-    expect(readFileSync(join(root, 'src/generated/token.ts'), 'utf8'), 'run npm run generate and commit the result').toBe(
+  it.each(DOCUMENTS)('%s.yaml matches its committed generated types', async (name) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'types-')), `${name}.ts`);
+    await run(bin('openapi-typescript'), [`openapi/${name}.yaml`, '-o', out], { cwd: root });
+    expect(readFileSync(join(root, `src/generated/${name}.ts`), 'utf8'), 'run npm run generate and commit the result').toBe(
       readFileSync(out, 'utf8'),
     );
   });
+});
 
+describe('openapi/token.yaml', () => {
   it('documents the provider statuses and every RFC 6749 §5.2 and RFC 8628 §3.5 error', () => {
     const contract = loadTokenContract();
     expect([...contract.responses.keys()]).toEqual([200, 400, 404, 406, 429, 500, 502, 504]);
