@@ -4,9 +4,11 @@ import { Hono } from 'hono';
 import { resolveConfig, type SandboxConfig, type SandboxOptions } from './config/options.js';
 import { interactionIdFor } from './http/interaction-id.js';
 import { errorList, INTERACTION_ID } from './http/responses.js';
+import type { NodeBindings } from './http/transport.js';
 import { tokenHandler } from './routes/token.js';
+import { jwksHandler, metadataHandler } from './routes/wellknown.js';
 
-type Env = { Variables: { interactionId: string } };
+type Env = { Bindings: NodeBindings | undefined; Variables: { interactionId: string } };
 
 export type SandboxApp = Hono<Env> & { readonly config: SandboxConfig };
 
@@ -14,13 +16,18 @@ export function createApp(options: SandboxOptions = {}): SandboxApp {
   const config = resolveConfig(options);
   const idRule = config.contract.headers.find((h) => h.name === INTERACTION_ID)!.check;
   const token = tokenHandler(config);
+  const metadata = metadataHandler(config);
+  const jwks = jwksHandler(config);
 
   const app = new Hono<Env>();
   app.use(async (c, next) => {
     c.set('interactionId', interactionIdFor(c.req.raw.headers, idRule));
     await next();
   });
-  app.post('/token', (c) => token(c.req.raw, c.get('interactionId')));
+  app.post('/token', (c) => token(c.req.raw, c.get('interactionId'), c.env));
+  app.get('/.well-known/openid-configuration', (c) => metadata(c.req.raw, c.get('interactionId')));
+  app.get('/.well-known/oauth-authorization-server', (c) => metadata(c.req.raw, c.get('interactionId')));
+  app.get('/jwks', (c) => jwks(c.req.raw, c.get('interactionId')));
   app.notFound((c) =>
     errorList(404, [`Not found: ${c.req.method} ${new URL(c.req.url).pathname}`], c.get('interactionId')),
   );

@@ -1,23 +1,47 @@
 #!/usr/bin/env node
-/** fapi-token-sandbox: flags and environment → options → startSandbox(). */
+/** fapi-token-sandbox: flags and environment → options → startSandbox(); and the assertion helper. */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config/errors.js';
+import { DEMO_CLIENTS_FILE } from './config/clients-file.js';
 import { SHIPPED_SCENARIOS_DIR } from './config/scenario-files.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startSandbox } from './server.js';
+import { DEFAULT_HOST, DEFAULT_PORT, startSandbox, type StartOptions } from './server.js';
+import { createClientAssertion, readPrivateKey } from './tokens/client-assertion.js';
 
 const HELP = `fapi-token-sandbox: a local stand-in for the Raidiam Connect FAPI token endpoint (POST /token)
 
-Usage: fapi-token-sandbox [options]
+Usage:
+  fapi-token-sandbox [options]                 run the sandbox
+  fapi-token-sandbox assertion [options]       print a signed private_key_jwt client assertion
 
 Options:
-  --port N          TCP port to listen on (0 picks a free one)       [env PORT, default ${DEFAULT_PORT}]
-  --host ADDR       interface to bind; anything but loopback exposes
-                    the sandbox to your network                      [env HOST, default ${DEFAULT_HOST}]
-  --scenarios DIR   folder of scenario files (*.yaml, *.yml)         [default: the shipped scenarios/]
-  -h, --help        show this help
-  -v, --version     show the version
+  --port N                TCP port (0 picks a free one)                [env PORT, default ${DEFAULT_PORT}]
+  --host ADDR             interface to bind; anything but loopback
+                          exposes the sandbox to your network          [env HOST, default ${DEFAULT_HOST}]
+  --scenarios DIR         folder of scenario files (*.yaml, *.yml)     [default: the shipped scenarios/]
+  --clients FILE          clients file (YAML)                          [default: demo/clients.yaml]
+  --issuer URL            fixed issuer, e.g. behind a proxy            [default: the URL it is reached at]
+  --tls-port N            also listen with HTTPS for mutual-TLS clients (off unless given)
+  --tls-cert FILE         PEM certificate of the HTTPS listener        [default: demo/pki/server.pem]
+  --tls-key FILE          PEM key of the HTTPS listener                [default: demo/pki/server.key]
+  --tls-client-ca FILE    PEM bundle of CAs client certificates must chain to [default: demo/pki/ca.pem]
+  --trust-client-cert-header
+                          accept the RFC 9440 Client-Cert header from a TLS-terminating proxy
+  --signing-key FILE      PEM key that signs access tokens             [default: generated at start]
+  --signing-alg ALG       ES256 or PS256, for a generated key          [default: ES256]
+  --token-lifetime S      access token lifetime in seconds             [default: 900]
+  --clock-skew S          clock skew tolerated in client assertions    [default: 30]
+  --max-assertion-lifetime S
+                          how far ahead an assertion's exp may be      [default: 3600]
+  -h, --help              show this help
+  -v, --version           show the version
+
+Assertion options:
+  --client-id ID          the client (iss and sub)                     [required]
+  --key FILE              the client's private key, PEM or JWK         [required]
+  --aud URL               the audience                                 [default: http://127.0.0.1:${DEFAULT_PORT}]
+  --lifetime S            seconds until exp                            [default: 60]
 
 Select an outcome per request with the header x-sandbox-scenario: NAME, or Prism-style with
 Prefer: code=429 / Prefer: code=400, example=invalid_client. See README.md.
@@ -25,10 +49,9 @@ Prefer: code=429 / Prefer: code=400, example=invalid_client. See README.md.
 
 class UsageError extends Error {}
 
-function parsePort(raw: string, source: string): number {
-  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) {
-    throw new UsageError(`${source} must be a whole number from 0 to 65535, got "${raw}"`);
-  }
+function whole(raw: string | undefined, flag: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(raw) || Number(raw) > max) throw new UsageError(`${flag} must be a whole number from 0 to ${max}, got "${raw}"`);
   return Number(raw);
 }
 
@@ -36,58 +59,112 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
-async function main(argv: string[]): Promise<number> {
-  let values;
+function parse(argv: string[]) {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       args: argv,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
         scenarios: { type: 'string' },
+        clients: { type: 'string' },
+        issuer: { type: 'string' },
+        'tls-port': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-client-ca': { type: 'string' },
+        'trust-client-cert-header': { type: 'boolean' },
+        'signing-key': { type: 'string' },
+        'signing-alg': { type: 'string' },
+        'token-lifetime': { type: 'string' },
+        'clock-skew': { type: 'string' },
+        'max-assertion-lifetime': { type: 'string' },
+        'client-id': { type: 'string' },
+        key: { type: 'string' },
+        aud: { type: 'string' },
+        lifetime: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
-    }));
+    });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (values.version) {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
-    return 0;
-  }
+}
+type Values = ReturnType<typeof parse>['values'];
 
+async function printAssertion(values: Values): Promise<number> {
+  if (!values['client-id']) throw new UsageError('assertion needs --client-id');
+  if (!values.key) throw new UsageError('assertion needs --key FILE');
+  let key;
+  try {
+    key = readPrivateKey(values.key);
+  } catch (err) {
+    throw new ConfigError(values.key, '', `is not a readable private key: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const assertion = await createClientAssertion({
+    clientId: values['client-id'],
+    audience: values.aud ?? `http://${DEFAULT_HOST}:${DEFAULT_PORT}`,
+    key,
+    lifetimeSeconds: whole(values.lifetime, '--lifetime'),
+  }).catch((err: Error) => {
+    throw new ConfigError(values.key!, '', `cannot sign with this key: ${err.message}`);
+  });
+  process.stdout.write(`${assertion}\n`);
+  return 0;
+}
+
+function startOptions(values: Values): StartOptions {
   const env = process.env;
-  const port =
-    values.port !== undefined ? parsePort(values.port, '--port') : env.PORT ? parsePort(env.PORT, 'PORT') : DEFAULT_PORT;
   const host = values.host ?? (env.HOST || DEFAULT_HOST);
   if (host.trim() === '') throw new UsageError('--host must not be empty');
+  const alg = values['signing-alg'];
+  if (alg !== undefined && alg !== 'ES256' && alg !== 'PS256') throw new UsageError(`--signing-alg must be ES256 or PS256, got "${alg}"`);
+  const lifetime = whole(values['token-lifetime'], '--token-lifetime');
+  if (lifetime === 0) throw new UsageError('--token-lifetime must be at least 1');
+  return {
+    port: whole(values.port, '--port', 65535) ?? whole(env.PORT || undefined, 'PORT', 65535) ?? DEFAULT_PORT,
+    host,
+    scenariosDir: values.scenarios ?? SHIPPED_SCENARIOS_DIR,
+    clientsFile: values.clients ?? DEMO_CLIENTS_FILE,
+    issuer: values.issuer,
+    tlsPort: whole(values['tls-port'], '--tls-port', 65535),
+    tlsCertFile: values['tls-cert'],
+    tlsKeyFile: values['tls-key'],
+    clientCaFile: values['tls-client-ca'],
+    trustClientCertHeader: values['trust-client-cert-header'] ?? false,
+    signingKeyFile: values['signing-key'],
+    signingAlg: alg,
+    tokenLifetimeSeconds: lifetime,
+    clockSkewSeconds: whole(values['clock-skew'], '--clock-skew'),
+    maxAssertionLifetimeSeconds: whole(values['max-assertion-lifetime'], '--max-assertion-lifetime'),
+  };
+}
 
+async function run(options: StartOptions): Promise<number> {
   let sandbox;
   try {
-    sandbox = await startSandbox({ port, host, scenariosDir: values.scenarios ?? SHIPPED_SCENARIOS_DIR });
+    sandbox = await startSandbox(options);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is already in use; choose another with --port`);
+    const port = (err as { port?: number }).port ?? options.port;
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${options.host} is already in use; choose another port`);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      throw new UsageError(`cannot bind to host "${host}": no such local address`);
+      throw new UsageError(`cannot bind to host "${options.host}": no such local address`);
     }
     if (code === 'EACCES') throw new UsageError(`no permission to listen on port ${port}; use a port above 1023`);
     throw err;
   }
 
-  if (!isLoopback(host)) {
-    console.warn(`warning: listening on ${host}, not loopback: anyone who can reach this machine can use the sandbox`);
+  if (!isLoopback(options.host!)) {
+    console.warn(`warning: listening on ${options.host}, not loopback: anyone who can reach this machine can use the sandbox`);
   }
   console.log(`fapi-token-sandbox listening on ${sandbox.url}`);
   console.log(`  token endpoint: POST ${sandbox.url}/token`);
+  if (sandbox.mtlsUrl) console.log(`  mutual TLS:     POST ${sandbox.mtlsUrl}/token`);
+  console.log(`  discovery:      ${sandbox.url}/.well-known/openid-configuration`);
   console.log(`  scenarios (${sandbox.scenarios.length}): ${sandbox.scenarios.join(', ') || '(none)'}`);
 
   const stop = () => {
@@ -99,6 +176,24 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return -1; // keep running
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const [command, ...extra] = positionals;
+  if (extra.length > 0 || (command !== undefined && command !== 'assertion')) {
+    throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+  }
+  return command === 'assertion' ? printAssertion(values) : run(startOptions(values));
 }
 
 main(process.argv.slice(2)).then(

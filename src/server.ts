@@ -1,8 +1,17 @@
-/** startSandbox(options): the app behind a real HTTP listener, for the CLI and other test suites. */
+/**
+ * startSandbox(options): the app behind real listeners, for the CLI and other test suites. The
+ * plain HTTP listener always runs; the HTTPS listener for mutual-TLS clients runs when a TLS port
+ * is given. It asks for a client certificate but does not require one, so that a missing or
+ * untrusted certificate is answered with a documented invalid_client rather than a TLS alert.
+ */
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.js';
-import type { SandboxOptions } from './config/options.js';
+import { ConfigError } from './config/errors.js';
+import { DEMO_PKI, type SandboxOptions } from './config/options.js';
+import { readConfigFile } from './config/yaml-file.js';
 
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -12,34 +21,92 @@ export interface StartOptions extends SandboxOptions {
   port?: number;
   /** Interface to bind; default 127.0.0.1 (loopback only). */
   host?: string;
+  /** Port of the HTTPS listener for mutual TLS; off unless given (0 picks a free one). */
+  tlsPort?: number;
+  /** PEM certificate of the HTTPS listener; default: the demo server certificate. */
+  tlsCertFile?: string;
+  /** PEM private key of the HTTPS listener; default: the demo server key. */
+  tlsKeyFile?: string;
 }
 
 export interface RunningSandbox {
   /** Base URL, e.g. http://127.0.0.1:4010 */
   url: string;
   port: number;
+  /** Base URL of the mutual-TLS listener, when it runs. */
+  mtlsUrl?: string;
+  tlsPort?: number;
   /** Names of the loaded scenarios. */
   scenarios: string[];
   close(): Promise<void>;
 }
 
+function listen(start: (ready: () => void) => ServerType): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = start(() => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    if ('closeAllConnections' in server) server.closeAllConnections();
+  });
+}
+
+function tlsOptions(options: StartOptions) {
+  const certFile = options.tlsCertFile ?? DEMO_PKI.serverCert;
+  const keyFile = options.tlsKeyFile ?? DEMO_PKI.serverKey;
+  const caFile = options.clientCaFile ?? DEMO_PKI.ca;
+  const settings = {
+    cert: readConfigFile(certFile, 'TLS certificate'),
+    key: readConfigFile(keyFile, 'TLS key'),
+    ca: readConfigFile(caFile, 'client CA bundle'),
+    requestCert: true,
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.2' as const,
+  };
+  try {
+    createSecureContext(settings);
+  } catch (err) {
+    throw new ConfigError(`${certFile}, ${keyFile}`, '', `cannot be used for TLS: ${(err as Error).message}`);
+  }
+  return settings;
+}
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
 export async function startSandbox(options: StartOptions = {}): Promise<RunningSandbox> {
   const app = createApp(options);
   const host = options.host ?? DEFAULT_HOST;
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const tls = options.tlsPort === undefined ? undefined : tlsOptions(options);
+
+  const http = await listen((ready) => serve({ fetch: app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host }, ready));
+  const port = (http.address() as AddressInfo).port;
+  app.config.listeners.httpPort = port;
+
+  let https: ServerType | undefined;
+  if (tls) {
+    try {
+      https = await listen((ready) =>
+        serve({ fetch: app.fetch, port: options.tlsPort, hostname: host, createServer: createHttpsServer, serverOptions: tls }, ready),
+      );
+    } catch (err) {
+      await closeServer(http);
+      throw err;
+    }
+    app.config.listeners.tlsPort = (https.address() as AddressInfo).port;
+  }
+
+  const tlsPort = app.config.listeners.tlsPort;
   return {
-    url: `http://${shownHost}:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     port,
+    ...(tlsPort === undefined ? {} : { mtlsUrl: `https://${urlHost(host)}:${tlsPort}`, tlsPort }),
     scenarios: app.config.catalog.names,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all([closeServer(http), ...(https ? [closeServer(https)] : [])]);
+    },
   };
 }

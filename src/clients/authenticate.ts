@@ -1,31 +1,103 @@
-/** Client authentication: who is asking, established from the request's credentials. */
+/**
+ * Client authentication: establishes who is asking from the request's credentials, as the
+ * strict real server does. private_key_jwt when an assertion is sent, tls_client_auth when a
+ * client certificate is; the client's registration decides which one it must use.
+ */
+import { decodeJwt } from 'jose';
 import type { RuleViolation, TokenInput } from '../contract/request.js';
+import type { ReplayStore } from '../state/replay-store.js';
+import type { CertificateLookup } from './certificate.js';
+import { certificateMismatch } from './mtls.js';
+import { checkClientAssertion, ClientKeys, type AssertionPolicy } from './private-key-jwt.js';
+import type { ClientRegistry, RegisteredClient } from './registry.js';
 
 export interface AuthenticatedClient {
   clientId: string;
+  registration: RegisteredClient;
+  /** x5t#S256 of a verified client certificate, when the request came with one. */
+  certificateThumbprint?: string;
 }
 
 export type Authentication = { ok: true; client: AuthenticatedClient } | { ok: false; violation: RuleViolation };
 
-export interface ClientAuthenticator {
-  authenticate(input: TokenInput): Promise<Authentication>;
+/** What the transport tells about the request, beyond its form. */
+export interface RequestCredentials {
+  certificate: CertificateLookup;
+  /** Values a client assertion's aud may take. */
+  audiences: readonly string[];
 }
 
-/**
- * Takes the client at its word: the client is whoever `client_id` names. The default until
- * client registration and signature verification are configured.
- */
-export const declaredClientAuthenticator: ClientAuthenticator = {
-  async authenticate(input) {
-    if (input.clientId === undefined) {
-      return {
-        ok: false,
-        violation: {
-          error: 'invalid_client',
-          description: 'no client authentication: send client_id with a client assertion, or use mutual TLS',
-        },
-      };
-    }
-    return { ok: true, client: { clientId: input.clientId } };
-  },
-};
+export interface ClientAuthenticator {
+  authenticate(input: TokenInput, credentials: RequestCredentials): Promise<Authentication>;
+}
+
+const fail = (description: string, error: RuleViolation['error'] = 'invalid_client'): Authentication => ({
+  ok: false,
+  violation: { error, description },
+});
+
+export function registeredClientAuthenticator(
+  registry: ClientRegistry,
+  replay: ReplayStore,
+  policy: AssertionPolicy,
+): ClientAuthenticator {
+  const keys = new ClientKeys(policy);
+
+  return {
+    async authenticate(input, credentials) {
+      const { certificate } = credentials;
+      if (certificate.kind === 'malformed') return fail(certificate.reason, 'invalid_request');
+      const presented = input.clientAssertion !== undefined ? 'private_key_jwt' : certificate.kind === 'present' ? 'tls_client_auth' : undefined;
+      if (input.grantType === 'tls_client_auth' && presented !== 'tls_client_auth') {
+        return fail(
+          input.clientAssertion !== undefined
+            ? 'grant_type tls_client_auth authenticates with a client certificate, not a client assertion'
+            : 'no client certificate was presented; use the mutual-TLS listener',
+        );
+      }
+      if (presented === undefined) {
+        return fail('no client authentication: send a client assertion (private_key_jwt) or a client certificate (tls_client_auth)');
+      }
+
+      let clientId = input.clientId;
+      if (clientId === undefined && presented === 'private_key_jwt') {
+        // RFC 7523 §3: without client_id the assertion's issuer names the client; the signature
+        // check below is what makes the name trustworthy.
+        try {
+          const iss = decodeJwt(input.clientAssertion!).iss;
+          if (typeof iss === 'string' && iss !== '') clientId = iss;
+        } catch {
+          return fail('client_assertion is not a JWT');
+        }
+      }
+      if (clientId === undefined) {
+        return fail('client_id is required with mutual-TLS client authentication (RFC 8705 §2)', 'invalid_request');
+      }
+
+      const client = registry.get(clientId);
+      if (!client) return fail(`unknown client_id "${clientId}"`);
+      if (client.authMethod !== presented) {
+        return fail(`client "${clientId}" is registered for ${client.authMethod}, but the request used ${presented}`);
+      }
+
+      const bound =
+        certificate.kind === 'present' && certificate.certificate.untrustedReason === null ? certificate.certificate.thumbprint : undefined;
+
+      if (presented === 'private_key_jwt') {
+        const problem = await checkClientAssertion(
+          input.clientAssertion!,
+          { client, audiences: credentials.audiences, nowSeconds: Math.floor(Date.now() / 1000) },
+          keys,
+          replay,
+          policy,
+        );
+        return problem ? fail(problem) : { ok: true, client: { clientId, registration: client, certificateThumbprint: bound } };
+      }
+
+      const cert = (certificate as Extract<CertificateLookup, { kind: 'present' }>).certificate;
+      if (cert.untrustedReason !== null) return fail(`the client certificate is not trusted: ${cert.untrustedReason}`);
+      const mismatch = certificateMismatch(client.certificate!, cert);
+      return mismatch ? fail(mismatch) : { ok: true, client: { clientId, registration: client, certificateThumbprint: bound } };
+    },
+  };
+}

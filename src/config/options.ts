@@ -1,43 +1,150 @@
 /** The sandbox's options, and the checked configuration built from them. */
+import type { X509Certificate } from 'node:crypto';
+import { registeredClientAuthenticator, type ClientAuthenticator } from '../clients/authenticate.js';
+import { parseCaBundle } from '../clients/certificate.js';
+import { DEFAULT_ASSERTION_POLICY, type AssertionPolicy } from '../clients/private-key-jwt.js';
+import { ClientRegistry, type SigningAlg } from '../clients/registry.js';
 import { loadTokenContract, type TokenContract } from '../contract/document.js';
-import { declaredClientAuthenticator, type ClientAuthenticator } from '../clients/authenticate.js';
 import { ScenarioCatalog } from '../scenarios/catalog.js';
 import type { Scenario } from '../scenarios/model.js';
-import { DEFAULT_TOKEN_LIFETIME_SECONDS, opaqueTokenIssuer, type TokenIssuer } from '../tokens/issuer.js';
+import { memoryReplayStore, type ReplayStore } from '../state/replay-store.js';
+import { DEFAULT_TOKEN_LIFETIME_SECONDS, jwtTokenIssuer, type TokenIssuer } from '../tokens/access-token.js';
+import { generateSigningKey, signingKeyFromPem, type SigningKey } from '../tokens/keys.js';
+import { DEMO_CLIENTS_FILE, DEMO_DIR, loadClientsFile, parseClientsFile } from './clients-file.js';
+import { ConfigError } from './errors.js';
 import { loadScenarioDir, SHIPPED_SCENARIOS_DIR } from './scenario-files.js';
+import { readConfigFile } from './yaml-file.js';
+
+export const DEMO_PKI = {
+  ca: `${DEMO_DIR}pki/ca.pem`,
+  serverCert: `${DEMO_DIR}pki/server.pem`,
+  serverKey: `${DEMO_DIR}pki/server.key`,
+} as const;
 
 export interface SandboxOptions {
   /** Folder of scenario files; default: the shipped scenarios/. Ignored when `scenarios` is given. */
   scenariosDir?: string;
   /** Scenarios given directly (e.g. by a test suite), instead of a folder. */
   scenarios?: readonly Scenario[];
+  /** Clients file (YAML); default: the demo clients in demo/clients.yaml. */
+  clientsFile?: string;
+  /** The clients file's text, instead of a file (checked the same way). */
+  clientsYaml?: string;
+  /** Fixed issuer URL, for use behind a proxy; default: the URL the sandbox is reached at. */
+  issuer?: string;
   /** Lifetime of issued access tokens, in seconds (default 900). */
   tokenLifetimeSeconds?: number;
-  /** Replaces how clients are authenticated. */
+  /** Clock skew tolerated in client assertions, in seconds (default 30). */
+  clockSkewSeconds?: number;
+  /** How far ahead a client assertion's exp may be, in seconds (default 3600). */
+  maxAssertionLifetimeSeconds?: number;
+  /** Timeout for fetching a client's jwks_uri, in milliseconds (default 5000). */
+  jwksTimeoutMs?: number;
+  /** PEM file of the key that signs access tokens; default: a key generated at start. */
+  signingKeyFile?: string;
+  /** Algorithm of a generated signing key (default ES256). */
+  signingAlg?: SigningAlg;
+  /** PEM bundle of the CAs client certificates must chain to; default: the demo CA. */
+  clientCaFile?: string;
+  /** Trust the RFC 9440 Client-Cert header (set by a TLS-terminating proxy). Default false. */
+  trustClientCertHeader?: boolean;
+  /** How many used assertion jti values to remember at most (default 100,000). */
+  replayCapacity?: number;
+  /** Replaces how clients are authenticated (advanced). */
   authenticator?: ClientAuthenticator;
-  /** Replaces how access tokens are issued. */
+  /** Replaces how access tokens are issued (advanced). */
   tokenIssuer?: TokenIssuer;
+}
+
+/** Where the sandbox listens, filled in by startSandbox once it does. */
+export interface Listeners {
+  httpPort?: number;
+  tlsPort?: number;
 }
 
 export interface SandboxConfig {
   contract: TokenContract;
   catalog: ScenarioCatalog;
+  clients: ClientRegistry;
   authenticator: ClientAuthenticator;
   issuer: TokenIssuer;
+  signingKey: SigningKey;
+  fixedIssuer?: string;
+  clientCas: readonly X509Certificate[];
+  trustClientCertHeader: boolean;
+  replay: ReplayStore;
+  listeners: Listeners;
+}
+
+function positiveWhole(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 0) throw new ConfigError('options', name, `must be a non-negative whole number, got ${String(value)}`);
+  return v;
+}
+
+function readSigningKey(file: string): SigningKey {
+  try {
+    return signingKeyFromPem(readConfigFile(file, 'signing key'));
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(file, '', `is not a usable signing key: ${(err as Error).message}`);
+  }
+}
+
+function readCaBundle(file: string): X509Certificate[] {
+  let cas: X509Certificate[];
+  try {
+    cas = parseCaBundle(readConfigFile(file, 'client CA bundle'));
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(file, '', `holds a certificate that cannot be read: ${(err as Error).message}`);
+  }
+  if (cas.length === 0) throw new ConfigError(file, '', 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
+  return cas;
+}
+
+function normaliseIssuer(issuer: string): string {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError('options', 'issuer', `must be an absolute URL, got "${issuer}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('options', 'issuer', 'must be an http or https URL');
+  if (url.search || url.hash) throw new ConfigError('options', 'issuer', 'must have no query or fragment (RFC 8414 §2)');
+  return url.href.replace(/\/$/, '');
 }
 
 /** Builds the configuration, throwing a ConfigError for any mistake in the inputs. */
 export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
   const contract = loadTokenContract();
   const scenarios = options.scenarios ?? loadScenarioDir(options.scenariosDir ?? SHIPPED_SCENARIOS_DIR, contract);
-  const lifetime = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
-  if (!Number.isInteger(lifetime) || lifetime < 1) {
-    throw new RangeError(`tokenLifetimeSeconds must be a positive whole number, got ${String(lifetime)}`);
-  }
+  const clients = new ClientRegistry(
+    options.clientsYaml !== undefined
+      ? parseClientsFile('(clients YAML)', options.clientsYaml)
+      : loadClientsFile(options.clientsFile ?? DEMO_CLIENTS_FILE),
+  );
+  const policy: AssertionPolicy = {
+    ...DEFAULT_ASSERTION_POLICY,
+    clockSkewSeconds: positiveWhole('clockSkewSeconds', options.clockSkewSeconds, DEFAULT_ASSERTION_POLICY.clockSkewSeconds),
+    maxLifetimeSeconds: positiveWhole('maxAssertionLifetimeSeconds', options.maxAssertionLifetimeSeconds, DEFAULT_ASSERTION_POLICY.maxLifetimeSeconds),
+    jwksTimeoutMs: positiveWhole('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULT_ASSERTION_POLICY.jwksTimeoutMs),
+  };
+  const lifetime = positiveWhole('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULT_TOKEN_LIFETIME_SECONDS);
+  if (lifetime < 1) throw new ConfigError('options', 'tokenLifetimeSeconds', 'must be at least 1');
+  const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
+  const replay = memoryReplayStore(options.replayCapacity);
   return {
     contract,
     catalog: new ScenarioCatalog(scenarios),
-    authenticator: options.authenticator ?? declaredClientAuthenticator,
-    issuer: options.tokenIssuer ?? opaqueTokenIssuer(lifetime),
+    clients,
+    authenticator: options.authenticator ?? registeredClientAuthenticator(clients, replay, policy),
+    issuer: options.tokenIssuer ?? jwtTokenIssuer(signingKey, lifetime),
+    signingKey,
+    fixedIssuer: options.issuer === undefined ? undefined : normaliseIssuer(options.issuer),
+    clientCas: readCaBundle(options.clientCaFile ?? DEMO_PKI.ca),
+    trustClientCertHeader: options.trustClientCertHeader ?? false,
+    replay,
+    listeners: {},
   };
 }

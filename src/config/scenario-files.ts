@@ -4,15 +4,15 @@
  * exists, headers and body conform). Any mistake stops the load with the file, the path inside
  * it and what is wrong: the sandbox never starts half-configured.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
 import type { TokenContract } from '../contract/document.js';
-import { compileSchema, type Check } from '../contract/schema.js';
+import type { Check } from '../contract/schema.js';
 import { INTERACTION_ID } from '../http/responses.js';
 import type { Scenario, ScenarioResponse } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
+import { assertShape, loadSchemaCheck, parseYaml, readConfigFile } from './yaml-file.js';
 
 export const SHIPPED_SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 export const SCENARIO_SCHEMA_PATH = join(SHIPPED_SCENARIOS_DIR, 'scenario.schema.json');
@@ -29,13 +29,10 @@ interface SchemaChecks {
 
 let schemaChecks: SchemaChecks | undefined;
 function scenarioSchema(): SchemaChecks {
-  if (!schemaChecks) {
-    const schema = JSON.parse(readFileSync(SCENARIO_SCHEMA_PATH, 'utf8')) as { $defs: Record<string, unknown> };
-    schemaChecks = {
-      single: compileSchema(schema.$defs.scenario, schema),
-      list: compileSchema(schema.$defs.scenarioList, schema),
-    };
-  }
+  schemaChecks ??= {
+    single: loadSchemaCheck(SCENARIO_SCHEMA_PATH, '#/$defs/scenario'),
+    list: loadSchemaCheck(SCENARIO_SCHEMA_PATH, '#/$defs/scenarioList'),
+  };
   return schemaChecks;
 }
 
@@ -57,16 +54,9 @@ export function scenarioFiles(dir: string): string[] {
 
 /** Parses and checks one scenario file's text. */
 export function parseScenarioFile(file: string, text: string, contract: TokenContract): Scenario[] {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const pos = yamlError.linePos?.[0];
-    throw new ConfigError(file, pos ? `line ${pos.line}, column ${pos.col}` : '', yamlError.message.split('\n')[0]!);
-  }
-  const data: unknown = doc.toJS();
+  const data = parseYaml(file, text);
   const isList = data !== null && typeof data === 'object' && 'scenarios' in data;
-  const problem = (isList ? scenarioSchema().list : scenarioSchema().single)(data);
-  if (problem) throw new ConfigError(file, problem.path.replace(/^\./, '') || '(top level)', problem.message);
+  assertShape(file, isList ? scenarioSchema().list : scenarioSchema().single, data);
 
   const raw = (isList ? (data as { scenarios: unknown[] }).scenarios : [data]) as RawScenario[];
   return raw.map((s, i) => toScenario(file, isList ? `scenarios[${i}]` : '', s, contract));
@@ -131,13 +121,7 @@ export function loadScenarioDir(dir: string, contract: TokenContract): Scenario[
   const all: Scenario[] = [];
   const seen = new Map<string, string>();
   for (const file of scenarioFiles(dir)) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new ConfigError(file, '', `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-    }
-    for (const scenario of parseScenarioFile(file, text, contract)) {
+    for (const scenario of parseScenarioFile(file, readConfigFile(file, 'scenario file'), contract)) {
       const first = seen.get(scenario.name);
       if (first) throw new ConfigError(file, scenario.name, `the scenario name is already used in ${first}`);
       seen.set(scenario.name, file);

@@ -3,13 +3,21 @@
  * authentication methods as grant values: they are client_credentials requests that use that
  * method, so this one handler serves all three.
  */
-import type { GrantHandler } from './grant.js';
+import { grantNotRegistered, type GrantHandler } from './grant.js';
+import { grantedScope } from './scope.js';
+
+export const CLIENT_CREDENTIALS = 'client_credentials';
 
 export const clientCredentialsGrant: GrantHandler = {
   grantTypes: ['client_credentials', 'private_key_jwt', 'tls_client_auth'],
-  async handle(input, ctx) {
-    const auth = await ctx.authenticator.authenticate(input);
+  async handle(input, { authenticator, credentials }) {
+    const auth = await authenticator.authenticate(input, credentials);
     if (!auth.ok) return auth;
-    return { ok: true, grant: { clientId: auth.client.clientId, scope: input.scope } };
+    const { clientId, registration, certificateThumbprint } = auth.client;
+    const unregistered = grantNotRegistered(clientId, registration.grantTypes, CLIENT_CREDENTIALS);
+    if (unregistered) return unregistered;
+    const scope = grantedScope(registration, input.scope);
+    if ('error' in scope) return { ok: false, violation: scope };
+    return { ok: true, grant: { clientId, scope: scope.scope, certificateThumbprint } };
   },
 };

@@ -2,13 +2,16 @@
  * The device authorization grant's token request (RFC 8628 §3.4). No device codes are issued
  * yet (the device authorization endpoint does not exist), so every code is unknown.
  */
-import type { GrantHandler } from './grant.js';
+import { DEVICE_CODE_GRANT } from '../contract/request.js';
+import { grantNotRegistered, type GrantHandler } from './grant.js';
 
 export const deviceCodeGrant: GrantHandler = {
-  grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
-  async handle(input, ctx) {
-    const auth = await ctx.authenticator.authenticate(input);
+  grantTypes: [DEVICE_CODE_GRANT],
+  async handle(input, { authenticator, credentials }) {
+    const auth = await authenticator.authenticate(input, credentials);
     if (!auth.ok) return auth;
+    const unregistered = grantNotRegistered(auth.client.clientId, auth.client.registration.grantTypes, DEVICE_CODE_GRANT);
+    if (unregistered) return unregistered;
     return {
       ok: false,
       violation: { error: 'invalid_grant', description: 'the device_code is unknown to this server' },

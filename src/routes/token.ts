@@ -8,21 +8,30 @@ import { checkHeaders, checkTokenForm } from '../contract/request.js';
 import { grantHandlers } from '../grants/index.js';
 import { acceptsJson } from '../http/accept.js';
 import { parseForm } from '../http/form.js';
+import { endpointsFor } from '../http/issuer.js';
 import { errorList, notAcceptable, tokenError, tokenResponse } from '../http/responses.js';
+import { clientCertificate, type NodeBindings } from '../http/transport.js';
 import { renderScenario } from '../scenarios/render.js';
 import { selectScenario } from '../scenarios/select.js';
 
+/** Who a forced 200 is issued to when the request names no client: scenarios do not authenticate. */
+const SCENARIO_CLIENT = 'sandbox-scenario';
+
 export function tokenHandler(config: SandboxConfig) {
   const { contract, catalog, issuer, authenticator } = config;
-  return async (request: Request, interactionId: string): Promise<Response> => {
+  return async (request: Request, interactionId: string, bindings: NodeBindings | undefined): Promise<Response> => {
     const headers = request.headers;
     const form = parseForm(headers.get('content-type'), await request.text());
+    const endpoints = endpointsFor(request.url, config);
 
     const selection = selectScenario(catalog, contract, headers, form.ok ? form.fields : undefined);
     if (selection.kind === 'unknown') return errorList(404, selection.errors, interactionId);
     if (selection.kind === 'scenario') {
       return renderScenario(selection.response, contract, interactionId, () =>
-        issuer.issue({ clientId: (form.ok && form.fields.client_id) || 'sandbox-client', scope: form.ok ? form.fields.scope : undefined }),
+        issuer.issue(
+          { clientId: (form.ok && form.fields.client_id) || SCENARIO_CLIENT, scope: form.ok ? form.fields.scope : undefined },
+          endpoints,
+        ),
       );
     }
 
@@ -33,8 +42,9 @@ export function tokenHandler(config: SandboxConfig) {
     const input = checkTokenForm(contract, form.fields);
     if (!input.ok) return tokenError(input.violation.error, input.violation.description, interactionId);
 
-    const outcome = await grantHandlers.get(input.value.grantType)!.handle(input.value, { authenticator });
+    const credentials = { certificate: clientCertificate(headers, bindings, config), audiences: endpoints.audiences };
+    const outcome = await grantHandlers.get(input.value.grantType)!.handle(input.value, { authenticator, credentials });
     if (!outcome.ok) return tokenError(outcome.violation.error, outcome.violation.description, interactionId);
-    return tokenResponse(await issuer.issue(outcome.grant), interactionId);
+    return tokenResponse(await issuer.issue(outcome.grant, endpoints), interactionId);
   };
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
-import { tokenRequest } from '../support/requests.js';
+import { DEMO, pkjwtForm } from '../support/clients.js';
+import { JWT_BEARER, tokenRequest } from '../support/requests.js';
 import { CLI, runCli, startCommand } from '../support/cli.js';
 
 describe('fapi-token-sandbox CLI', () => {
@@ -44,7 +45,7 @@ describe('fapi-token-sandbox CLI', () => {
     const s = await startCommand('npm', ['start', '--silent', '--', '--port', String(port)]);
     try {
       expect(s.url).toBe(`http://127.0.0.1:${port}`);
-      expect((await fetch(tokenRequest(s.url))).status).toBe(200);
+      expect((await fetch(tokenRequest(s.url, await pkjwtForm(s.url)))).status).toBe(200);
     } finally {
       await s.stop();
     }
@@ -56,12 +57,45 @@ describe('fapi-token-sandbox CLI', () => {
     [['--colour'], /^fapi-token-sandbox: Unknown option '--colour'/m],
     [['--scenarios', '/no/such/folder'], /^fapi-token-sandbox: \/no\/such\/folder: cannot read the scenarios folder \(ENOENT\)$/m],
     [['--host', 'no-such-host.invalid', '--port', '0'], /cannot bind to host "no-such-host.invalid"/],
+    [['--clients', '/no/such/clients.yaml'], /^fapi-token-sandbox: \/no\/such\/clients\.yaml: cannot read the clients file \(ENOENT\)$/m],
+    [['--signing-alg', 'RS256'], /--signing-alg must be ES256 or PS256, got "RS256"/],
+    [['--port', '0', '--tls-port', '0', '--tls-cert', '/no/cert.pem'], /\/no\/cert\.pem: cannot read the TLS certificate \(ENOENT\)/],
+    [['--port', '0', '--tls-port', '0', '--tls-key', 'demo/pki/client.key'], /cannot be used for TLS: .*key values mismatch/],
+    [['--port', '0', '--issuer', 'not a url'], /at issuer: must be an absolute URL, got "not a url"/],
+    [['serve'], /unknown command "serve"/],
+    [['assertion', '--key', 'demo/keys/sandbox-pkjwt.private.pem'], /assertion needs --client-id/],
+    [['assertion', '--client-id', 'x', '--key', 'README.md'], /README\.md: is not a readable private key/],
   ])('refuses %j with one clear line and exit 2', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.stdout).not.toMatch(/listening/);
+  });
+
+  it('prints a client assertion that the sandbox accepts (for curl users)', async () => {
+    const port = await freePort();
+    const s = await startCommand(process.execPath, [CLI, '--port', String(port)]);
+    try {
+      const printed = await runCli(['assertion', '--client-id', DEMO.pkjwt.clientId, '--key', DEMO.pkjwt.keyFile, '--aud', s.url]);
+      expect(printed.code).toBe(0);
+      const assertion = printed.stdout.trim();
+      expect(assertion).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/);
+      const res = await fetch(
+        tokenRequest(s.url, { client_id: DEMO.pkjwt.clientId, client_assertion_type: JWT_BEARER, client_assertion: assertion }),
+      );
+      expect(res.status).toBe(200);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('refuses a broken clients file, naming the file and the path inside it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-clients-'));
+    writeFileSync(join(dir, 'clients.yaml'), 'clients:\n  - client_id: a\n    token_endpoint_auth_method: client_secret_basic\n');
+    const r = await runCli(['--clients', join(dir, 'clients.yaml'), '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, 'clients.yaml')}: at clients[0].token_endpoint_auth_method: must be one of: private_key_jwt, tls_client_auth`);
   });
 
   it('refuses a broken scenario file, naming the file and the path inside it', async () => {
@@ -79,7 +113,7 @@ describe('fapi-token-sandbox CLI', () => {
     try {
       const r = await runCli(['--port', String(port)]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(`port ${port} on 127.0.0.1 is already in use; choose another with --port`);
+      expect(r.stderr).toMatch(`port ${port} on 127.0.0.1 is already in use; choose another port`);
     } finally {
       blocker.close();
     }

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTokenContract } from '../../src/contract/document.js';
 import { startSandbox, type RunningSandbox } from '../../src/server.js';
-import { startPrismProxy, violations, type PrismJudge } from '../support/prism.js';
+import { SANDBOX_DOCUMENT, startPrismProxy, violations, type PrismJudge } from '../support/prism.js';
+import { pkjwtForm } from '../support/clients.js';
 import { DEVICE_CODE_GRANT, JWT_BEARER, tokenRequest, type Fields } from '../support/requests.js';
 
 const contract = loadTokenContract();
@@ -51,11 +52,22 @@ describe('Prism finds no violation', () => {
     }
   });
 
+  it('for a token issued to an authenticated client', async () => {
+    await judged(await pkjwtForm(sandbox.url, { scope: 'openid' }), {}, 200);
+    await judged(await pkjwtForm(sandbox.url, { grant_type: 'private_key_jwt' }), { 'x-fapi-interaction-id': 'd3a9e2b4-6c1f-4c53-9b0e-8f3f1a2b7c10' }, 200);
+  });
+
+  it('for refused client authentication and scope', async () => {
+    const form = await pkjwtForm(sandbox.url);
+    await judged(form, {}, 200);
+    await judged(form, {}, 400); // replayed
+    await judged(await pkjwtForm(sandbox.url, { scope: 'admin' }), {}, 400);
+    await judged(await pkjwtForm('https://elsewhere.example'), {}, 400);
+  });
+
   const pkjwt: Fields = { grant_type: 'private_key_jwt', client_id: 'c', client_assertion_type: JWT_BEARER, client_assertion: 'a.b.c' };
   it.each<[string, Fields | string | undefined, Record<string, string>, number]>([
-    ['a well-formed client_credentials request', { grant_type: 'client_credentials', client_id: 'c', scope: 'openid' }, {}, 200],
-    ['a well-formed private_key_jwt request', pkjwt, {}, 200],
-    ['an echoed interaction id', undefined, { 'x-fapi-interaction-id': 'd3a9e2b4-6c1f-4c53-9b0e-8f3f1a2b7c10' }, 200],
+    ['an unknown client', pkjwt, {}, 400],
     ['a malformed interaction id', undefined, { 'x-fapi-interaction-id': 'nope' }, 400],
     ['a bad x-fapi-auth-date', undefined, { 'x-fapi-auth-date': 'today' }, 400],
     ['a bad customer IP', undefined, { 'x-fapi-customer-ip-address': 'localhost' }, 400],
@@ -75,6 +87,23 @@ describe('Prism finds no violation', () => {
   });
 });
 
+describe('Prism finds no violation in the sandbox endpoints (openapi/sandbox.yaml)', () => {
+  let sandboxJudge: PrismJudge;
+  beforeAll(async () => {
+    sandboxJudge = await startPrismProxy(sandbox.url, SANDBOX_DOCUMENT);
+  });
+  afterAll(() => sandboxJudge?.close());
+
+  it.each(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/jwks'])('for GET %s', async (path) => {
+    for (const [accept, expected] of [[undefined, 200], ['application/json', 200], ['text/html', 406]] as const) {
+      const res = await fetch(`${sandboxJudge.url}${path}`, { headers: accept ? { accept } : {} });
+      expect(violations(res), `${path} ${accept}`).toEqual([]);
+      expect(res.status).toBe(expected);
+      await res.arrayBuffer();
+    }
+  });
+});
+
 describe('the judge', () => {
   it('catches a response that breaks the contract', async () => {
     // A token issuer that breaks the AccessToken schema: Prism must report it.
@@ -84,7 +113,7 @@ describe('the judge', () => {
     });
     const brokenJudge = await startPrismProxy(broken.url);
     try {
-      const res = await fetch(tokenRequest(brokenJudge.url));
+      const res = await fetch(tokenRequest(brokenJudge.url, await pkjwtForm(broken.url)));
       const found = violations(res) as { message: string }[];
       expect(found.map((v) => v.message)).toEqual(
         expect.arrayContaining([

@@ -14,7 +14,7 @@ export interface Finished {
 /** Runs the CLI to completion (for commands that should exit). */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<Finished> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

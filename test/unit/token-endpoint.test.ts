@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { DEMO, demoAssertion, pkjwtForm } from '../support/clients.js';
 import { DEVICE_CODE_GRANT, JWT_BEARER, tokenRequest, UUID_V4, type Fields } from '../support/requests.js';
 
 const app = createApp();
 const BASE = 'http://sandbox.test';
 const ID = 'd3a9e2b4-6c1f-4c53-9b0e-8f3f1a2b7c10';
 
+/** POSTs to /token; without a body, a valid private_key_jwt request of the demo client. */
 async function post(body?: Fields | string, headers: Record<string, string> = {}) {
-  const res = await app.fetch(tokenRequest(BASE, body, headers));
+  const res = await app.fetch(tokenRequest(BASE, body ?? (await pkjwtForm(BASE)), headers));
   const text = await res.text();
   return { res, status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
 }
@@ -25,6 +27,7 @@ async function expectError(
   return r;
 }
 
+/** A private_key_jwt request whose fields are well-formed (its assertion is not a valid one). */
 const pkjwt = (extra: Fields = {}): Fields => ({
   grant_type: 'private_key_jwt',
   client_id: 'client-1',
@@ -32,6 +35,7 @@ const pkjwt = (extra: Fields = {}): Fields => ({
   client_assertion: 'a.b.c',
   ...extra,
 });
+const unknownClient = /^unknown client_id /;
 
 describe('x-fapi-interaction-id', () => {
   it('echoes a valid id on success', async () => {
@@ -170,7 +174,7 @@ describe('body syntax', () => {
   });
 
   it('accepts a charset parameter on the form content type', async () => {
-    const r = await post({ client_id: 'c' }, { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' });
+    const r = await post(await pkjwtForm(BASE), { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' });
     expect(r.status).toBe(200);
   });
 
@@ -179,7 +183,8 @@ describe('body syntax', () => {
   });
 
   it('takes client_credentials when grant_type is absent', async () => {
-    const r = await post({ client_id: 'c', scope: 'openid' });
+    const { grant_type: _, ...fields } = await pkjwtForm(BASE, { scope: 'openid' });
+    const r = await post(fields);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ token_type: 'Bearer', scope: 'openid' });
   });
@@ -193,13 +198,14 @@ describe('body syntax', () => {
   });
 
   it('limits client_id to 255 characters', async () => {
-    expect((await post({ client_id: 'x'.repeat(255) })).status).toBe(200);
+    // 255 characters pass the contract and reach client authentication.
+    await expectError({ client_id: 'x'.repeat(255), client_assertion_type: JWT_BEARER, client_assertion: 'a.b.c' }, 'invalid_client', unknownClient);
     await expectError({ client_id: 'x'.repeat(256) }, 'invalid_request', /^client_id must be at most 255 characters$/);
     await expectError({ client_id: '' }, 'invalid_request', /^client_id must not be empty$/);
   });
 
   it('counts characters, not UTF-16 units, for lengths', async () => {
-    expect((await post({ client_id: '😀'.repeat(255) })).status).toBe(200);
+    await expectError({ client_id: '😀'.repeat(255), client_assertion_type: JWT_BEARER, client_assertion: 'a.b.c' }, 'invalid_client', unknownClient);
   });
 
   it('requires the jwt-bearer assertion type', async () => {
@@ -213,11 +219,12 @@ describe('body syntax', () => {
 });
 
 describe('fields each grant needs', () => {
-  it('accepts private_key_jwt with client_assertion or the older assertion name', async () => {
-    expect((await post(pkjwt())).status).toBe(200);
-    const { client_assertion: _, ...rest } = pkjwt();
-    expect((await post({ ...rest, assertion: 'a.b.c' })).status).toBe(200);
-    expect((await post(pkjwt({ assertion: 'a.b.c' }))).status).toBe(200);
+  it('accepts private_key_jwt with client_assertion, the older assertion name, or both when equal', async () => {
+    const { client_assertion: _, ...rest } = await pkjwtForm(BASE, { grant_type: 'private_key_jwt' });
+    expect((await post({ ...rest, client_assertion: await demoAssertion(BASE) })).status).toBe(200);
+    expect((await post({ ...rest, assertion: await demoAssertion(BASE) })).status).toBe(200);
+    const same = await demoAssertion(BASE);
+    expect((await post({ ...rest, client_assertion: same, assertion: same })).status).toBe(200);
   });
 
   it('rejects two different assertions', async () => {
@@ -234,9 +241,9 @@ describe('fields each grant needs', () => {
     await expectError(fields, 'invalid_request', description);
   });
 
-  it('tls_client_auth requires client_id', async () => {
+  it('tls_client_auth requires client_id, then a client certificate', async () => {
     await expectError({ grant_type: 'tls_client_auth' }, 'invalid_request', /^client_id is required with grant_type tls_client_auth$/);
-    expect((await post({ grant_type: 'tls_client_auth', client_id: 'c' })).status).toBe(200);
+    await expectError({ grant_type: 'tls_client_auth', client_id: DEMO.mtls.clientId }, 'invalid_client', /^no client certificate was presented/);
   });
 
   it('the device code grant requires device_code and client_id', async () => {
@@ -244,8 +251,9 @@ describe('fields each grant needs', () => {
     await expectError({ grant_type: DEVICE_CODE_GRANT, device_code: 'abc' }, 'invalid_request', /^client_id is required/);
   });
 
-  it('answers an unknown device code with invalid_grant', async () => {
-    await expectError({ grant_type: DEVICE_CODE_GRANT, device_code: 'abc', client_id: 'c' }, 'invalid_grant', /device_code is unknown/);
+  it('refuses the device code grant to a client not registered for it', async () => {
+    const { grant_type: _, ...auth } = await pkjwtForm(BASE);
+    await expectError({ ...auth, grant_type: DEVICE_CODE_GRANT, device_code: 'abc' }, 'unauthorized_client', /not registered for the urn:ietf:params:oauth:grant-type:device_code grant/);
   });
 
   it('client_credentials without any client identification is invalid_client', async () => {
@@ -255,13 +263,13 @@ describe('fields each grant needs', () => {
 
 describe('a well-formed request', () => {
   it('gets a 200 with a bearer token, no-store and the interaction id', async () => {
-    const r = await post({ grant_type: 'client_credentials', client_id: 'c', scope: 'openid accounts' });
+    const r = await post(await pkjwtForm(BASE, { scope: 'openid accounts' }));
     expect(r.status).toBe(200);
     expect(r.res.headers.get('content-type')).toBe('application/json');
     expect(r.res.headers.get('cache-control')).toBe('no-store');
     expect(r.res.headers.get('pragma')).toBe('no-cache');
     expect(r.body).toEqual({
-      access_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      access_token: expect.stringMatching(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/),
       token_type: 'Bearer',
       expires_in: 900,
       scope: 'openid accounts',
@@ -269,6 +277,6 @@ describe('a well-formed request', () => {
   });
 
   it('ignores unknown parameters (RFC 6749 §3.2)', async () => {
-    expect((await post({ client_id: 'c', audience: 'x', foo: 'bar' })).status).toBe(200);
+    expect((await post(await pkjwtForm(BASE, { audience: 'x', foo: 'bar' }))).status).toBe(200);
   });
 });

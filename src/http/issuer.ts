@@ -1,0 +1,34 @@
+/**
+ * The issuer and endpoint URLs, as a client that reached the sandbox at this URL sees them.
+ * Without a configured issuer the issuer follows the URL the sandbox was reached at; a request on
+ * the mutual-TLS listener belongs to the issuer of the plain listener on the same host name, whose
+ * token endpoint it aliases (RFC 8705 §5).
+ */
+import type { SandboxConfig } from '../config/options.js';
+
+export interface Endpoints {
+  issuer: string;
+  tokenEndpoint: string;
+  jwksUri: string;
+  /** The token endpoint on the mutual-TLS listener, when it runs. */
+  mtlsTokenEndpoint?: string;
+  /** Values a client assertion's aud may take. */
+  audiences: string[];
+}
+
+export function endpointsFor(requestUrl: string, config: SandboxConfig): Endpoints {
+  const url = new URL(requestUrl);
+  const { httpPort, tlsPort } = config.listeners;
+  const host = url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname;
+  const onTls = url.protocol === 'https:' && tlsPort !== undefined && Number(url.port || 443) === tlsPort;
+  const issuer = config.fixedIssuer ?? (onTls && httpPort !== undefined ? `http://${host}:${httpPort}` : url.origin);
+  const mtlsTokenEndpoint = tlsPort === undefined ? undefined : `https://${host}:${tlsPort}/token`;
+  const tokenEndpoint = `${issuer}/token`;
+  return {
+    issuer,
+    tokenEndpoint,
+    jwksUri: `${issuer}/jwks`,
+    mtlsTokenEndpoint,
+    audiences: [issuer, tokenEndpoint, ...(mtlsTokenEndpoint ? [mtlsTokenEndpoint] : [])],
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Discovery (RFC 8414, OpenID Connect Discovery 1.0) and the JWKS: what a real client reads
+ * before it asks for a token. Documented in openapi/sandbox.yaml.
+ */
+import type { components } from '../generated/sandbox.js';
+import type { SandboxConfig } from '../config/options.js';
+import { FAPI_ALGS } from '../clients/registry.js';
+import { acceptsJson } from '../http/accept.js';
+import { endpointsFor } from '../http/issuer.js';
+import { jsonResponse, notAcceptable } from '../http/responses.js';
+
+type Metadata = components['schemas']['Metadata'];
+type JwkSet = components['schemas']['JwkSet'];
+
+export function metadataHandler(config: SandboxConfig) {
+  const grantTypes = ['client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'];
+  const scopes = [...new Set(config.clients.clients.flatMap((c) => [...(c.scopes ?? [])]))];
+  return (request: Request, interactionId: string): Response => {
+    if (!acceptsJson(request.headers.get('accept'))) return notAcceptable(interactionId);
+    const endpoints = endpointsFor(request.url, config);
+    const metadata: Metadata = {
+      issuer: endpoints.issuer,
+      token_endpoint: endpoints.tokenEndpoint,
+      jwks_uri: endpoints.jwksUri,
+      grant_types_supported: grantTypes,
+      token_endpoint_auth_methods_supported: ['private_key_jwt', 'tls_client_auth'],
+      token_endpoint_auth_signing_alg_values_supported: [...FAPI_ALGS],
+      // No authorization endpoint: no response type is supported, and an empty list says so.
+      response_types_supported: [],
+      ...(scopes.length ? { scopes_supported: scopes } : {}),
+      tls_client_certificate_bound_access_tokens: true,
+      ...(endpoints.mtlsTokenEndpoint ? { mtls_endpoint_aliases: { token_endpoint: endpoints.mtlsTokenEndpoint } } : {}),
+    };
+    return jsonResponse(200, metadata, interactionId);
+  };
+}
+
+export function jwksHandler(config: SandboxConfig) {
+  const jwks: JwkSet = { keys: [config.signingKey.publicJwk as JwkSet['keys'][number]] };
+  return (request: Request, interactionId: string): Response => {
+    if (!acceptsJson(request.headers.get('accept'))) return notAcceptable(interactionId);
+    return jsonResponse(200, jwks, interactionId);
+  };
+}

@@ -1,0 +1,51 @@
+/** Access token issuance: JWTs signed with the sandbox key, certificate-bound when mTLS was used. */
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { AccessTokenBody } from '../http/responses.js';
+import type { SigningKey } from './keys.js';
+
+/** What a successful grant established. */
+export interface TokenGrant {
+  clientId: string;
+  scope?: string;
+  /** RFC 8705 §3: x5t#S256 of the client certificate the token is bound to. */
+  certificateThumbprint?: string;
+}
+
+export interface IssueContext {
+  issuer: string;
+}
+
+export interface TokenIssuer {
+  issue(grant: TokenGrant, context: IssueContext): Promise<AccessTokenBody>;
+}
+
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 900;
+
+export function jwtTokenIssuer(key: SigningKey, lifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS): TokenIssuer {
+  return {
+    async issue(grant, { issuer }) {
+      const iat = Math.floor(Date.now() / 1000);
+      const exp = iat + lifetimeSeconds;
+      const accessToken = await new SignJWT({
+        client_id: grant.clientId,
+        ...(grant.scope === undefined ? {} : { scope: grant.scope }),
+        ...(grant.certificateThumbprint === undefined ? {} : { cnf: { 'x5t#S256': grant.certificateThumbprint } }),
+      })
+        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+        .setIssuer(issuer)
+        .setSubject(grant.clientId)
+        .setAudience(issuer)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .setJti(randomUUID())
+        .sign(key.privateKey);
+      return {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: exp - iat,
+        ...(grant.scope === undefined ? {} : { scope: grant.scope }),
+      };
+    },
+  };
+}

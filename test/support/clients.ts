@@ -1,0 +1,34 @@
+/** The demo clients' credentials, for building real client assertions in tests. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createClientAssertion, readPrivateKey, type AssertionOptions } from '../../src/tokens/client-assertion.js';
+import { JWT_BEARER, type Fields } from './requests.js';
+
+const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+export const DEMO = {
+  pkjwt: { clientId: 'sandbox-pkjwt', keyFile: root('demo/keys/sandbox-pkjwt.private.pem') },
+  pkjwtPs256: { clientId: 'sandbox-pkjwt-ps256', keyFile: root('demo/keys/sandbox-pkjwt-ps256.private.pem') },
+  mtls: { clientId: 'sandbox-mtls', cert: readFileSync(root('demo/pki/client.pem'), 'utf8'), key: readFileSync(root('demo/pki/client.key'), 'utf8') },
+  ca: readFileSync(root('demo/pki/ca.pem'), 'utf8'),
+  pem: (path: string) => readFileSync(root(path), 'utf8'),
+} as const;
+
+export const demoKey = readPrivateKey(DEMO.pkjwt.keyFile);
+export const demoKeyPs256 = readPrivateKey(DEMO.pkjwtPs256.keyFile);
+
+/** A valid assertion of the ES256 demo client for `audience`, with options overridden. */
+export function demoAssertion(audience: string, overrides: Partial<AssertionOptions> = {}): Promise<string> {
+  return createClientAssertion({ clientId: DEMO.pkjwt.clientId, audience, key: demoKey, ...overrides });
+}
+
+/** A complete private_key_jwt token request body for the ES256 demo client. */
+export async function pkjwtForm(audience: string, extra: Fields = {}): Promise<Fields> {
+  return {
+    grant_type: 'client_credentials',
+    client_id: DEMO.pkjwt.clientId,
+    client_assertion_type: JWT_BEARER,
+    client_assertion: await demoAssertion(audience),
+    ...extra,
+  };
+}
