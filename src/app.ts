@@ -5,7 +5,11 @@ import { resolveConfig, type SandboxConfig, type SandboxOptions } from './config
 import { interactionIdFor } from './http/interaction-id.js';
 import { errorList, INTERACTION_ID } from './http/responses.js';
 import type { NodeBindings } from './http/transport.js';
+import { deviceDecisionHandler } from './routes/admin-devices.js';
+import { deviceAuthorizationHandler } from './routes/device-authorization.js';
 import { tokenHandler } from './routes/token.js';
+import { verificationHandlers } from './routes/verification.js';
+import { DEVICE_AUTHORIZATION_PATH, VERIFICATION_PATH } from './http/issuer.js';
 import { jwksHandler, metadataHandler } from './routes/wellknown.js';
 
 type Env = { Bindings: NodeBindings | undefined; Variables: { interactionId: string } };
@@ -18,6 +22,10 @@ export function createApp(options: SandboxOptions = {}): SandboxApp {
   const token = tokenHandler(config);
   const metadata = metadataHandler(config);
   const jwks = jwksHandler(config);
+  const deviceAuthorization = deviceAuthorizationHandler(config);
+  const verification = verificationHandlers(config, VERIFICATION_PATH);
+  const approve = deviceDecisionHandler(config, 'approved');
+  const deny = deviceDecisionHandler(config, 'denied');
 
   const app = new Hono<Env>();
   app.use(async (c, next) => {
@@ -28,6 +36,11 @@ export function createApp(options: SandboxOptions = {}): SandboxApp {
   app.get('/.well-known/openid-configuration', (c) => metadata(c.req.raw, c.get('interactionId')));
   app.get('/.well-known/oauth-authorization-server', (c) => metadata(c.req.raw, c.get('interactionId')));
   app.get('/jwks', (c) => jwks(c.req.raw, c.get('interactionId')));
+  app.post(DEVICE_AUTHORIZATION_PATH, (c) => deviceAuthorization(c.req.raw, c.get('interactionId'), c.env));
+  app.get(VERIFICATION_PATH, (c) => verification.show(c.req.raw, c.get('interactionId')));
+  app.post(VERIFICATION_PATH, (c) => verification.decide(c.req.raw, c.get('interactionId')));
+  app.post('/__sandbox/devices/:userCode/approve', (c) => approve(c.req.param('userCode'), c.get('interactionId')));
+  app.post('/__sandbox/devices/:userCode/deny', (c) => deny(c.req.param('userCode'), c.get('interactionId')));
   app.notFound((c) =>
     errorList(404, [`Not found: ${c.req.method} ${new URL(c.req.url).pathname}`], c.get('interactionId')),
   );

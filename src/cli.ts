@@ -34,6 +34,9 @@ Options:
   --clock-skew S          clock skew tolerated in client assertions    [default: 30]
   --max-assertion-lifetime S
                           how far ahead an assertion's exp may be      [default: 3600]
+  --device-interval S     device grant polling interval (0 in CI)      [default: 5]
+  --device-code-lifetime S
+                          device and user code lifetime                [default: 600]
   -h, --help              show this help
   -v, --version           show the version
 
@@ -49,9 +52,11 @@ Prefer: code=429 / Prefer: code=400, example=invalid_client. See README.md.
 
 class UsageError extends Error {}
 
-function whole(raw: string | undefined, flag: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function whole(raw: string | undefined, flag: string, max?: number): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(raw) || Number(raw) > max) throw new UsageError(`${flag} must be a whole number from 0 to ${max}, got "${raw}"`);
+  if (!/^\d{1,9}$/.test(raw) || (max !== undefined && Number(raw) > max)) {
+    throw new UsageError(`${flag} must be a whole number${max === undefined ? '' : ` from 0 to ${max}`}, got "${raw}"`);
+  }
   return Number(raw);
 }
 
@@ -81,6 +86,8 @@ function parse(argv: string[]) {
         'token-lifetime': { type: 'string' },
         'clock-skew': { type: 'string' },
         'max-assertion-lifetime': { type: 'string' },
+        'device-interval': { type: 'string' },
+        'device-code-lifetime': { type: 'string' },
         'client-id': { type: 'string' },
         key: { type: 'string' },
         aud: { type: 'string' },
@@ -124,6 +131,8 @@ function startOptions(values: Values): StartOptions {
   if (alg !== undefined && alg !== 'ES256' && alg !== 'PS256') throw new UsageError(`--signing-alg must be ES256 or PS256, got "${alg}"`);
   const lifetime = whole(values['token-lifetime'], '--token-lifetime');
   if (lifetime === 0) throw new UsageError('--token-lifetime must be at least 1');
+  const deviceLifetime = whole(values['device-code-lifetime'], '--device-code-lifetime');
+  if (deviceLifetime === 0) throw new UsageError('--device-code-lifetime must be at least 1');
   return {
     port: whole(values.port, '--port', 65535) ?? whole(env.PORT || undefined, 'PORT', 65535) ?? DEFAULT_PORT,
     host,
@@ -140,6 +149,8 @@ function startOptions(values: Values): StartOptions {
     tokenLifetimeSeconds: lifetime,
     clockSkewSeconds: whole(values['clock-skew'], '--clock-skew'),
     maxAssertionLifetimeSeconds: whole(values['max-assertion-lifetime'], '--max-assertion-lifetime'),
+    deviceIntervalSeconds: whole(values['device-interval'], '--device-interval'),
+    deviceCodeLifetimeSeconds: deviceLifetime,
   };
 }
 
@@ -165,6 +176,7 @@ async function run(options: StartOptions): Promise<number> {
   console.log(`  token endpoint: POST ${sandbox.url}/token`);
   if (sandbox.mtlsUrl) console.log(`  mutual TLS:     POST ${sandbox.mtlsUrl}/token`);
   console.log(`  discovery:      ${sandbox.url}/.well-known/openid-configuration`);
+  console.log(`  device flow:    POST ${sandbox.url}/device/auth, users approve at ${sandbox.url}/device`);
   console.log(`  scenarios (${sandbox.scenarios.length}): ${sandbox.scenarios.join(', ') || '(none)'}`);
 
   const stop = () => {

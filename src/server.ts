@@ -104,7 +104,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     url: `http://${urlHost(host)}:${port}`,
     port,
     ...(tlsPort === undefined ? {} : { mtlsUrl: `https://${urlHost(host)}:${tlsPort}`, tlsPort }),
-    scenarios: app.config.catalog.names,
+    scenarios: [...app.config.catalog.names, ...app.config.deviceCatalog.names],
     close: async () => {
       await Promise.all([closeServer(http), ...(https ? [closeServer(https)] : [])]);
     },

@@ -13,6 +13,8 @@ export type CertificateIdentity =
 
 export interface RegisteredClient {
   clientId: string;
+  /** Shown to the user on the device verification page. */
+  clientName?: string;
   authMethod: AuthMethod;
   /** private_key_jwt: the one algorithm allowed, or any FAPI one when unset. */
   signingAlg?: SigningAlg;

@@ -24,6 +24,7 @@ const SAN_FIELDS = ['tls_client_auth_san_dns', 'tls_client_auth_san_uri', 'tls_c
 
 interface RawClient {
   client_id: string;
+  client_name?: string;
   token_endpoint_auth_method: 'private_key_jwt' | 'tls_client_auth';
   token_endpoint_auth_signing_alg?: SigningAlg;
   jwks?: JSONWebKeySet;
@@ -85,6 +86,7 @@ function certificateIdentity(file: string, at: string, raw: RawClient): Certific
 function toClient(file: string, at: string, raw: RawClient): RegisteredClient {
   const client: RegisteredClient = {
     clientId: raw.client_id,
+    clientName: raw.client_name,
     authMethod: raw.token_endpoint_auth_method,
     scopes: raw.scope === undefined ? undefined : new Set(raw.scope.split(' ')),
     grantTypes: new Set(raw.grant_types ?? ['client_credentials']),

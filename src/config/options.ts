@@ -6,7 +6,8 @@ import { DEFAULT_ASSERTION_POLICY, type AssertionPolicy } from '../clients/priva
 import { ClientRegistry, type SigningAlg } from '../clients/registry.js';
 import { loadTokenContract, type TokenContract } from '../contract/document.js';
 import { ScenarioCatalog } from '../scenarios/catalog.js';
-import type { Scenario } from '../scenarios/model.js';
+import { isDeviceScenario, isResponseScenario, type DeviceScenario, type ResponseScenario, type Scenario } from '../scenarios/model.js';
+import { memoryDeviceCodeStore, type DeviceCodeStore } from '../state/device-codes.js';
 import { memoryReplayStore, type ReplayStore } from '../state/replay-store.js';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, jwtTokenIssuer, type TokenIssuer } from '../tokens/access-token.js';
 import { generateSigningKey, signingKeyFromPem, type SigningKey } from '../tokens/keys.js';
@@ -48,6 +49,10 @@ export interface SandboxOptions {
   clientCaFile?: string;
   /** Trust the RFC 9440 Client-Cert header (set by a TLS-terminating proxy). Default false. */
   trustClientCertHeader?: boolean;
+  /** Device authorization grant: seconds a device must wait between polls (default 5). */
+  deviceIntervalSeconds?: number;
+  /** Device authorization grant: lifetime of device and user codes, in seconds (default 600). */
+  deviceCodeLifetimeSeconds?: number;
   /** How many used assertion jti values to remember at most (default 100,000). */
   replayCapacity?: number;
   /** Replaces how clients are authenticated (advanced). */
@@ -64,7 +69,12 @@ export interface Listeners {
 
 export interface SandboxConfig {
   contract: TokenContract;
-  catalog: ScenarioCatalog;
+  /** Scenarios that answer POST /token. */
+  catalog: ScenarioCatalog<ResponseScenario>;
+  /** Scenarios that decide device authorizations. */
+  deviceCatalog: ScenarioCatalog<DeviceScenario>;
+  devices: DeviceCodeStore;
+  device: { intervalSeconds: number; lifetimeSeconds: number };
   clients: ClientRegistry;
   authenticator: ClientAuthenticator;
   issuer: TokenIssuer;
@@ -133,10 +143,17 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
   const lifetime = positiveWhole('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULT_TOKEN_LIFETIME_SECONDS);
   if (lifetime < 1) throw new ConfigError('options', 'tokenLifetimeSeconds', 'must be at least 1');
   const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
+  if (options.deviceCodeLifetimeSeconds === 0) throw new ConfigError('options', 'deviceCodeLifetimeSeconds', 'must be at least 1');
   const replay = memoryReplayStore(options.replayCapacity);
   return {
     contract,
-    catalog: new ScenarioCatalog(scenarios),
+    catalog: new ScenarioCatalog(scenarios.filter(isResponseScenario)),
+    deviceCatalog: new ScenarioCatalog(scenarios.filter(isDeviceScenario)),
+    devices: memoryDeviceCodeStore(),
+    device: {
+      intervalSeconds: positiveWhole('deviceIntervalSeconds', options.deviceIntervalSeconds, 5),
+      lifetimeSeconds: positiveWhole('deviceCodeLifetimeSeconds', options.deviceCodeLifetimeSeconds, 600),
+    },
     clients,
     authenticator: options.authenticator ?? registeredClientAuthenticator(clients, replay, policy),
     issuer: options.tokenIssuer ?? jwtTokenIssuer(signingKey, lifetime),

@@ -66,7 +66,8 @@ interface RawScenario {
   name: string;
   description: string;
   match?: { form?: Record<string, string>; headers?: Record<string, string> };
-  response: ScenarioResponse;
+  response?: ScenarioResponse;
+  device?: { decision: 'approve' | 'deny'; afterPolls?: number };
 }
 
 function lowerKeys(map: Record<string, string> | undefined): Record<string, string> | undefined {
@@ -76,7 +77,21 @@ function lowerKeys(map: Record<string, string> | undefined): Record<string, stri
 
 function toScenario(file: string, base: string, raw: RawScenario, contract: TokenContract): Scenario {
   const at = (path: string) => (base ? `${base}.${path}` : path);
-  const { status, example, body } = raw.response;
+  const common = {
+    name: raw.name,
+    description: raw.description,
+    source: file,
+    match: raw.match && { form: raw.match.form, headers: lowerKeys(raw.match.headers) },
+  };
+  if (raw.response !== undefined && raw.device !== undefined) {
+    throw new ConfigError(file, base || '(top level)', 'give either response or device, not both');
+  }
+  if (raw.device !== undefined) return { ...common, device: { decision: raw.device.decision, afterPolls: raw.device.afterPolls ?? 0 } };
+  return { ...common, response: toResponse(file, at, raw.response!, contract) };
+}
+
+function toResponse(file: string, at: (path: string) => string, raw: ScenarioResponse, contract: TokenContract): ScenarioResponse {
+  const { status, example, body } = raw;
   const documented = contract.responses.get(status);
   if (!documented) throw new ConfigError(file, at('response.status'), `POST /token does not document status ${status}`);
 
@@ -97,7 +112,7 @@ function toScenario(file: string, base: string, raw: RawScenario, contract: Toke
     if (bad) throw new ConfigError(file, at(`response.body${bad.path}`), `${bad.message} (the schema of status ${status})`);
   }
 
-  const headers = lowerKeys(raw.response.headers);
+  const headers = lowerKeys(raw.headers);
   for (const [name, value] of Object.entries(headers ?? {})) {
     const where = at(`response.headers.${name}`);
     if (!HEADER_NAME.test(name)) throw new ConfigError(file, where, 'is not a valid HTTP header name');
@@ -107,13 +122,7 @@ function toScenario(file: string, base: string, raw: RawScenario, contract: Toke
     if (bad) throw new ConfigError(file, where, `${bad.message} (as openapi/token.yaml documents it for status ${status})`);
   }
 
-  return {
-    name: raw.name,
-    description: raw.description,
-    source: file,
-    match: raw.match && { form: raw.match.form, headers: lowerKeys(raw.match.headers) },
-    response: { status, example, body, headers },
-  };
+  return { status, example, body, headers };
 }
 
 /** Loads every scenario file of a folder; names must be unique across files. */

@@ -4,6 +4,85 @@
  */
 
 export interface paths {
+    "/device/auth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Device authorization request (RFC 8628 §3.1)
+         * @description The client authenticates as at the token endpoint (private_key_jwt or mutual TLS) and must
+         *     be registered for the device code grant. `x-sandbox-scenario` may name a device scenario,
+         *     which approves or denies the code by itself after some polls.
+         */
+        post: operations["authorizeDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/device": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The verification page (RFC 8628 §3.3)
+         * @description Without `user_code`, a form that asks for it. With a valid, pending `user_code` (as in
+         *     `verification_uri_complete`), the client and scopes to approve or deny. Works without
+         *     JavaScript.
+         */
+        get: operations["showVerificationPage"];
+        put?: never;
+        /** The user's decision on the verification page */
+        post: operations["decideOnVerificationPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__sandbox/devices/{user_code}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a pending device authorization, as the user would */
+        post: operations["approveDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__sandbox/devices/{user_code}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deny a pending device authorization, as the user would */
+        post: operations["denyDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/openid-configuration": {
         parameters: {
             query?: never;
@@ -88,6 +167,32 @@ export interface components {
                 device_authorization_endpoint?: string;
             };
         };
+        /**
+         * @description `client_id`, `scope`, and the client's authentication: a client assertion, or a client
+         *     certificate on the mutual-TLS listener. The fields follow the token request's rules.
+         */
+        DeviceAuthorizationRequest: {
+            client_id?: string;
+            scope?: string;
+            /** @enum {string} */
+            client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+            client_assertion?: string;
+            /** @deprecated */
+            assertion?: string;
+        };
+        DeviceAuthorization: {
+            device_code: string;
+            user_code: string;
+            /** Format: uri */
+            verification_uri: string;
+            /** Format: uri */
+            verification_uri_complete?: string;
+            expires_in: number;
+            interval?: number;
+        };
+        ErrorList: {
+            errors: string[];
+        };
         Jwk: {
             /** @enum {string} */
             kty: "EC" | "RSA";
@@ -104,6 +209,16 @@ export interface components {
         };
         JwkSet: {
             keys: components["schemas"]["Jwk"][];
+        };
+        /**
+         * Validation Error
+         * @description An error response as RFC 6749 §5.2 and RFC 8628 §3.5 define it.
+         */
+        TokenError: {
+            /** @enum {string} */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "authorization_pending" | "slow_down" | "access_denied" | "expired_token";
+            /** @description Validation Error description */
+            error_description?: string;
         };
     };
     responses: {
@@ -125,10 +240,45 @@ export interface components {
             };
             content?: never;
         };
+        /** @description Not found, with what exists or what went wrong */
+        NotFound: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorList"];
+            };
+        };
+        /** @description An HTML page of the verification flow */
+        Page: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+            };
+        };
+        /** @description The decision was recorded; the device's next poll sees it. */
+        Decided: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
     };
-    parameters: never;
+    parameters: {
+        /** @description Sandbox only. Names a device scenario; an unknown name is answered with 404. */
+        SandboxScenario: string;
+        /** @description The user code, e.g. WDJB-MJHT (case and dashes do not matter). */
+        UserCode: string;
+    };
     requestBodies: never;
     headers: {
+        /** @description Codes and errors must not be cached. */
+        NoStore: "no-store";
         /** @description An RFC4122 UID used as a correlation id, echoed from the request or generated. */
         InteractionId: string;
     };
@@ -136,6 +286,118 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    authorizeDevice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sandbox only. Names a device scenario; an unknown name is answered with 404. */
+                "x-sandbox-scenario"?: components["parameters"]["SandboxScenario"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["DeviceAuthorizationRequest"];
+            };
+        };
+        responses: {
+            /** @description The device and user codes (RFC 8628 §3.2) */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceAuthorization"];
+                };
+            };
+            /** @description An RFC 6749 §5.2 error (RFC 8628 §3.2) */
+            400: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showVerificationPage: {
+        parameters: {
+            query?: {
+                user_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Page"];
+            400: components["responses"]["Page"];
+            404: components["responses"]["Page"];
+        };
+    };
+    decideOnVerificationPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    user_code: string;
+                    /** @enum {string} */
+                    decision: "approve" | "deny";
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["Page"];
+            400: components["responses"]["Page"];
+            404: components["responses"]["Page"];
+        };
+    };
+    approveDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user code, e.g. WDJB-MJHT (case and dashes do not matter). */
+                user_code: components["parameters"]["UserCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Decided"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    denyDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user code, e.g. WDJB-MJHT (case and dashes do not matter). */
+                user_code: components["parameters"]["UserCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Decided"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     getOpenIdConfiguration: {
         parameters: {
             query?: never;

@@ -1,20 +1,57 @@
 /**
- * The device authorization grant's token request (RFC 8628 §3.4). No device codes are issued
- * yet (the device authorization endpoint does not exist), so every code is unknown.
+ * The device authorization grant's token request (RFC 8628 §3.4, §3.5): a device polls with its
+ * device_code until the user decides. Checks, in order: the client, the code (unknown, another
+ * client's, already redeemed, expired), the polling pace (slow_down, and the interval grows by 5
+ * seconds), then the user's decision.
  */
-import { DEVICE_CODE_GRANT } from '../contract/request.js';
-import { grantNotRegistered, type GrantHandler } from './grant.js';
+import { DEVICE_CODE_GRANT, type RuleViolation } from '../contract/request.js';
+import type { DeviceAuthorization, DeviceCodeStore } from '../state/device-codes.js';
+import { grantNotRegistered, type GrantHandler, type GrantOutcome } from './grant.js';
 
-export const deviceCodeGrant: GrantHandler = {
-  grantTypes: [DEVICE_CODE_GRANT],
-  async handle(input, { authenticator, credentials }) {
-    const auth = await authenticator.authenticate(input, credentials);
-    if (!auth.ok) return auth;
-    const unregistered = grantNotRegistered(auth.client.clientId, auth.client.registration.grantTypes, DEVICE_CODE_GRANT);
-    if (unregistered) return unregistered;
-    return {
-      ok: false,
-      violation: { error: 'invalid_grant', description: 'the device_code is unknown to this server' },
-    };
-  },
-};
+/** RFC 8628 §3.5: each slow_down adds 5 seconds to the polling interval. */
+const SLOW_DOWN_STEP_SECONDS = 5;
+
+const refuse = (error: RuleViolation['error'], description: string): GrantOutcome => ({ ok: false, violation: { error, description } });
+
+/** Applies a device scenario's automatic decision once enough polls were answered pending. */
+function applyAutomaticDecision(a: DeviceAuthorization): void {
+  if (a.status === 'pending' && a.auto && a.polls > a.auto.afterPolls) a.status = a.auto.decision;
+}
+
+export function pollDevice(a: DeviceAuthorization | undefined, clientId: string, nowMs: number): GrantOutcome {
+  if (!a) return refuse('invalid_grant', 'the device_code is unknown to this server');
+  if (a.clientId !== clientId) return refuse('invalid_grant', 'the device_code was issued to another client');
+  if (a.status === 'redeemed') return refuse('invalid_grant', 'the device_code was already redeemed');
+  if (nowMs >= a.expiresAtMs) return refuse('expired_token', 'the device_code has expired; start a new device authorization');
+
+  const since = a.lastPollMs ?? a.issuedAtMs;
+  a.lastPollMs = nowMs;
+  if (nowMs - since < a.intervalSeconds * 1000) {
+    a.intervalSeconds += SLOW_DOWN_STEP_SECONDS;
+    return refuse('slow_down', `polling faster than every ${a.intervalSeconds - SLOW_DOWN_STEP_SECONDS} s; the interval is now ${a.intervalSeconds} s`);
+  }
+  a.polls += 1;
+  applyAutomaticDecision(a);
+
+  if (a.status === 'denied') return refuse('access_denied', 'the user denied the device authorization');
+  if (a.status === 'pending') return refuse('authorization_pending', 'the user has not yet approved or denied the request');
+  a.status = 'redeemed';
+  return { ok: true, grant: { clientId, scope: a.scope } };
+}
+
+export function deviceCodeGrant(devices: DeviceCodeStore): GrantHandler {
+  return {
+    grantTypes: [DEVICE_CODE_GRANT],
+    async handle(input, { authenticator, credentials }) {
+      const auth = await authenticator.authenticate(input, credentials);
+      if (!auth.ok) return auth;
+      const { clientId, registration, certificateThumbprint } = auth.client;
+      const unregistered = grantNotRegistered(clientId, registration.grantTypes, DEVICE_CODE_GRANT);
+      if (unregistered) return unregistered;
+      const authorization = devices.byDeviceCode(input.deviceCode!);
+      const outcome = pollDevice(authorization, clientId, Date.now());
+      if (authorization) devices.save(authorization);
+      return outcome.ok ? { ok: true, grant: { ...outcome.grant, certificateThumbprint } } : outcome;
+    },
+  };
+}

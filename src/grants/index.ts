@@ -1,13 +1,13 @@
 import type { GrantType } from '../contract/request.js';
+import type { DeviceCodeStore } from '../state/device-codes.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import { deviceCodeGrant } from './device-code.js';
 import type { GrantHandler } from './grant.js';
 
 export type { GrantContext, GrantHandler, GrantOutcome } from './grant.js';
 
-const HANDLERS: readonly GrantHandler[] = [clientCredentialsGrant, deviceCodeGrant];
-
 /** grant_type → handler; every value of the contract's enum has exactly one. */
-export const grantHandlers: ReadonlyMap<GrantType, GrantHandler> = new Map(
-  HANDLERS.flatMap((h) => h.grantTypes.map((t) => [t, h] as const)),
-);
+export function grantHandlers(devices: DeviceCodeStore): ReadonlyMap<GrantType, GrantHandler> {
+  const handlers: readonly GrantHandler[] = [clientCredentialsGrant, deviceCodeGrant(devices)];
+  return new Map(handlers.flatMap((h) => h.grantTypes.map((t) => [t, h] as const)));
+}

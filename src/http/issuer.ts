@@ -6,12 +6,20 @@
  */
 import type { SandboxConfig } from '../config/options.js';
 
+/** The provider serves the device authorization endpoint at /device/auth. */
+export const DEVICE_AUTHORIZATION_PATH = '/device/auth';
+export const VERIFICATION_PATH = '/device';
+
 export interface Endpoints {
   issuer: string;
   tokenEndpoint: string;
   jwksUri: string;
+  deviceAuthorizationEndpoint: string;
+  /** Where users approve devices (RFC 8628 §3.2 verification_uri). */
+  verificationUri: string;
   /** The token endpoint on the mutual-TLS listener, when it runs. */
   mtlsTokenEndpoint?: string;
+  mtlsDeviceAuthorizationEndpoint?: string;
   /** Values a client assertion's aud may take. */
   audiences: string[];
 }
@@ -22,13 +30,17 @@ export function endpointsFor(requestUrl: string, config: SandboxConfig): Endpoin
   const host = url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname;
   const onTls = url.protocol === 'https:' && tlsPort !== undefined && Number(url.port || 443) === tlsPort;
   const issuer = config.fixedIssuer ?? (onTls && httpPort !== undefined ? `http://${host}:${httpPort}` : url.origin);
-  const mtlsTokenEndpoint = tlsPort === undefined ? undefined : `https://${host}:${tlsPort}/token`;
+  const mtlsBase = tlsPort === undefined ? undefined : `https://${host}:${tlsPort}`;
+  const mtlsTokenEndpoint = mtlsBase && `${mtlsBase}/token`;
   const tokenEndpoint = `${issuer}/token`;
   return {
     issuer,
     tokenEndpoint,
     jwksUri: `${issuer}/jwks`,
+    deviceAuthorizationEndpoint: `${issuer}${DEVICE_AUTHORIZATION_PATH}`,
+    verificationUri: `${issuer}${VERIFICATION_PATH}`,
     mtlsTokenEndpoint,
+    mtlsDeviceAuthorizationEndpoint: mtlsBase && `${mtlsBase}${DEVICE_AUTHORIZATION_PATH}`,
     audiences: [issuer, tokenEndpoint, ...(mtlsTokenEndpoint ? [mtlsTokenEndpoint] : [])],
   };
 }

@@ -19,6 +19,7 @@ const SCENARIO_CLIENT = 'sandbox-scenario';
 
 export function tokenHandler(config: SandboxConfig) {
   const { contract, catalog, issuer, authenticator } = config;
+  const grants = grantHandlers(config.devices);
   return async (request: Request, interactionId: string, bindings: NodeBindings | undefined): Promise<Response> => {
     const headers = request.headers;
     const form = parseForm(headers.get('content-type'), await request.text());
@@ -43,7 +44,7 @@ export function tokenHandler(config: SandboxConfig) {
     if (!input.ok) return tokenError(input.violation.error, input.violation.description, interactionId);
 
     const credentials = { certificate: clientCertificate(headers, bindings, config), audiences: endpoints.audiences };
-    const outcome = await grantHandlers.get(input.value.grantType)!.handle(input.value, { authenticator, credentials });
+    const outcome = await grants.get(input.value.grantType)!.handle(input.value, { authenticator, credentials });
     if (!outcome.ok) return tokenError(outcome.violation.error, outcome.violation.description, interactionId);
     return tokenResponse(await issuer.issue(outcome.grant, endpoints), interactionId);
   };

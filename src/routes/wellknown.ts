@@ -22,6 +22,7 @@ export function metadataHandler(config: SandboxConfig) {
       issuer: endpoints.issuer,
       token_endpoint: endpoints.tokenEndpoint,
       jwks_uri: endpoints.jwksUri,
+      device_authorization_endpoint: endpoints.deviceAuthorizationEndpoint,
       grant_types_supported: grantTypes,
       token_endpoint_auth_methods_supported: ['private_key_jwt', 'tls_client_auth'],
       token_endpoint_auth_signing_alg_values_supported: [...FAPI_ALGS],
@@ -29,7 +30,14 @@ export function metadataHandler(config: SandboxConfig) {
       response_types_supported: [],
       ...(scopes.length ? { scopes_supported: scopes } : {}),
       tls_client_certificate_bound_access_tokens: true,
-      ...(endpoints.mtlsTokenEndpoint ? { mtls_endpoint_aliases: { token_endpoint: endpoints.mtlsTokenEndpoint } } : {}),
+      ...(endpoints.mtlsTokenEndpoint
+        ? {
+            mtls_endpoint_aliases: {
+              token_endpoint: endpoints.mtlsTokenEndpoint,
+              device_authorization_endpoint: endpoints.mtlsDeviceAuthorizationEndpoint,
+            },
+          }
+        : {}),
     };
     return jsonResponse(200, metadata, interactionId);
   };

@@ -8,15 +8,15 @@ type Key = string;
 const formKey = (name: string, value: string): Key => `f\u0000${name}\u0000${value}`;
 const headerKey = (name: string, value: string): Key => `h\u0000${name}\u0000${value}`;
 
-export class ScenarioCatalog {
-  private readonly byName = new Map<string, Scenario>();
+export class ScenarioCatalog<S extends Scenario = Scenario> {
+  private readonly byName = new Map<string, S>();
   /** One condition of each match rule → the rules (in load order) that have it. */
-  private readonly byCondition = new Map<Key, Scenario[]>();
+  private readonly byCondition = new Map<Key, S[]>();
   /** Header names that appear in indexed conditions: the only headers worth looking up. */
   private readonly indexedHeaders = new Set<string>();
-  private readonly order = new Map<Scenario, number>();
+  private readonly order = new Map<S, number>();
 
-  constructor(readonly scenarios: readonly Scenario[]) {
+  constructor(readonly scenarios: readonly S[]) {
     scenarios.forEach((s, i) => {
       this.byName.set(s.name, s);
       this.order.set(s, i);
@@ -28,7 +28,7 @@ export class ScenarioCatalog {
     });
   }
 
-  private indexKey(s: Scenario): Key | undefined {
+  private indexKey(s: S): Key | undefined {
     const form = s.match?.form && Object.entries(s.match.form)[0];
     if (form) return formKey(form[0], form[1]);
     const header = s.match?.headers && Object.entries(s.match.headers)[0];
@@ -41,15 +41,15 @@ export class ScenarioCatalog {
     return [...this.byName.keys()];
   }
 
-  byNameOf(name: string): Scenario | undefined {
+  byNameOf(name: string): S | undefined {
     return this.byName.get(name);
   }
 
   /** The first scenario (in load order) whose match rule the request satisfies. */
-  match(headers: Headers, form: Readonly<Record<string, string>> | undefined): Scenario | undefined {
+  match(headers: Headers, form: Readonly<Record<string, string>> | undefined): S | undefined {
     if (this.byCondition.size === 0) return undefined;
-    let best: Scenario | undefined;
-    const consider = (candidates: Scenario[] | undefined) => {
+    let best: S | undefined;
+    const consider = (candidates: S[] | undefined) => {
       for (const s of candidates ?? []) {
         if ((best === undefined || this.order.get(s)! < this.order.get(best)!) && satisfies(s, headers, form)) {
           best = s;

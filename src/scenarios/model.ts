@@ -14,11 +14,34 @@ export interface ScenarioMatch {
   headers?: Record<string, string>;
 }
 
-export interface Scenario {
+/** How a device authorization selected with the scenario is decided (RFC 8628). */
+export interface DeviceBehaviour {
+  decision: 'approve' | 'deny';
+  /** Polls answered authorization_pending before the decision applies. */
+  afterPolls: number;
+}
+
+interface ScenarioBase {
   name: string;
   description: string;
   /** The file it came from, for messages. */
   source: string;
   match?: ScenarioMatch;
-  response: ScenarioResponse;
 }
+
+/** POST /token answers with `response`. */
+export interface ResponseScenario extends ScenarioBase {
+  response: ScenarioResponse;
+  device?: never;
+}
+
+/** POST /device/auth attaches `device` to the device code it issues. */
+export interface DeviceScenario extends ScenarioBase {
+  device: DeviceBehaviour;
+  response?: never;
+}
+
+export type Scenario = ResponseScenario | DeviceScenario;
+
+export const isResponseScenario = (s: Scenario): s is ResponseScenario => s.response !== undefined;
+export const isDeviceScenario = (s: Scenario): s is DeviceScenario => s.device !== undefined;

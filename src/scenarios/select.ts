@@ -5,7 +5,7 @@
  */
 import type { TokenContract } from '../contract/document.js';
 import type { ScenarioCatalog } from './catalog.js';
-import type { ScenarioResponse } from './model.js';
+import type { ResponseScenario, ScenarioResponse } from './model.js';
 import { parsePrefer } from './prefer.js';
 
 export const SCENARIO_HEADER = 'x-sandbox-scenario';
@@ -19,7 +19,7 @@ export type Selection =
 const PREFER_DEFAULT_HEADERS: Record<number, Record<string, string>> = { 429: { 'retry-after': '1' } };
 
 export function selectScenario(
-  catalog: ScenarioCatalog,
+  catalog: ScenarioCatalog<ResponseScenario>,
   contract: TokenContract,
   headers: Headers,
   form: Readonly<Record<string, string>> | undefined,

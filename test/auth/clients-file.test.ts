@@ -16,12 +16,13 @@ const ecJwk = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey
 const pk = (extra: string) => `clients:\n  - { client_id: a, token_endpoint_auth_method: private_key_jwt${extra} }\n`;
 
 describe('the clients file', () => {
-  it('loads the demo clients: one per auth method', () => {
+  it('loads the demo clients: each auth method, and one for the device grant', () => {
     const clients = loadClientsFile(DEMO_CLIENTS_FILE);
     expect(clients.map((c) => [c.clientId, c.authMethod])).toEqual([
       ['sandbox-pkjwt', 'private_key_jwt'],
       ['sandbox-pkjwt-ps256', 'private_key_jwt'],
       ['sandbox-mtls', 'tls_client_auth'],
+      ['sandbox-device', 'private_key_jwt'],
     ]);
   });
 

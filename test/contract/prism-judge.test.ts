@@ -6,15 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTokenContract } from '../../src/contract/document.js';
 import { startSandbox, type RunningSandbox } from '../../src/server.js';
 import { SANDBOX_DOCUMENT, startPrismProxy, violations, type PrismJudge } from '../support/prism.js';
-import { pkjwtForm } from '../support/clients.js';
-import { DEVICE_CODE_GRANT, JWT_BEARER, tokenRequest, type Fields } from '../support/requests.js';
+import { deviceClientAuth, pkjwtForm } from '../support/clients.js';
+import { DEVICE_CODE_GRANT, form, JWT_BEARER, tokenRequest, type Fields } from '../support/requests.js';
 
 const contract = loadTokenContract();
 let sandbox: RunningSandbox;
 let judge: PrismJudge;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0 });
+  sandbox = await startSandbox({ port: 0, deviceIntervalSeconds: 0 });
   judge = await startPrismProxy(sandbox.url);
 });
 afterAll(async () => {
@@ -101,6 +101,55 @@ describe('Prism finds no violation in the sandbox endpoints (openapi/sandbox.yam
       expect(res.status).toBe(expected);
       await res.arrayBuffer();
     }
+  });
+});
+
+describe('Prism finds no violation in the device flow', () => {
+  let sandboxJudge: PrismJudge;
+  beforeAll(async () => {
+    sandboxJudge = await startPrismProxy(sandbox.url, SANDBOX_DOCUMENT);
+  });
+  afterAll(() => sandboxJudge?.close());
+
+  async function judgedOn(judgeUrl: string, path: string, init: RequestInit, expected: number) {
+    const res = await fetch(`${judgeUrl}${path}`, init);
+    const text = await res.text();
+    expect(violations(res), `${path} ${res.status} ${text.slice(0, 200)}`).toEqual([]);
+    expect(res.status, text.slice(0, 200)).toBe(expected);
+    return text;
+  }
+  const formPost = (fields: Fields, headers: Record<string, string> = {}): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: form(fields),
+  });
+  const authorize = async (headers: Record<string, string> = {}, expected = 200) =>
+    judgedOn(sandboxJudge.url, '/device/auth', formPost({ ...(await deviceClientAuth(sandbox.url)), scope: 'openid' }, headers), expected);
+  const pollJudged = async (deviceCode: string, expected: number) =>
+    judgedOn(judge.url, '/token', formPost({ grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, ...(await deviceClientAuth(sandbox.url)) }), expected);
+
+  it('for the device authorization endpoint', async () => {
+    await authorize();
+    await authorize({ accept: 'text/html' }, 406);
+    await authorize({ 'x-sandbox-scenario': 'nope' }, 404);
+    await judgedOn(sandboxJudge.url, '/device/auth', formPost({ client_id: 'sandbox-device', scope: 'openid' }), 400);
+  });
+
+  it('for every polling outcome, the verification page and the control API', async () => {
+    const pending = JSON.parse(await authorize()) as { device_code: string; user_code: string };
+    expect(JSON.parse(await pollJudged(pending.device_code, 400)).error).toBe('authorization_pending');
+    await judgedOn(sandboxJudge.url, '/device', {}, 200);
+    await judgedOn(sandboxJudge.url, `/device?user_code=${pending.user_code}`, {}, 200);
+    await judgedOn(sandboxJudge.url, '/device?user_code=nope', {}, 400);
+    await judgedOn(sandboxJudge.url, '/device?user_code=BBBB-BBBB', {}, 404);
+    await judgedOn(sandboxJudge.url, '/device', formPost({ user_code: pending.user_code, decision: 'approve' }), 200);
+    expect(JSON.parse(await pollJudged(pending.device_code, 200)).token_type).toBe('Bearer');
+    expect(JSON.parse(await pollJudged(pending.device_code, 400)).error).toBe('invalid_grant');
+
+    const denied = JSON.parse(await authorize()) as { device_code: string; user_code: string };
+    await judgedOn(sandboxJudge.url, `/__sandbox/devices/${denied.user_code}/deny`, { method: 'POST' }, 204);
+    await judgedOn(sandboxJudge.url, `/__sandbox/devices/${denied.user_code}/approve`, { method: 'POST' }, 404);
+    expect(JSON.parse(await pollJudged(denied.device_code, 400)).error).toBe('access_denied');
   });
 });
 

@@ -9,6 +9,7 @@ const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.met
 export const DEMO = {
   pkjwt: { clientId: 'sandbox-pkjwt', keyFile: root('demo/keys/sandbox-pkjwt.private.pem') },
   pkjwtPs256: { clientId: 'sandbox-pkjwt-ps256', keyFile: root('demo/keys/sandbox-pkjwt-ps256.private.pem') },
+  device: { clientId: 'sandbox-device', keyFile: root('demo/keys/sandbox-device.private.pem') },
   mtls: { clientId: 'sandbox-mtls', cert: readFileSync(root('demo/pki/client.pem'), 'utf8'), key: readFileSync(root('demo/pki/client.key'), 'utf8') },
   ca: readFileSync(root('demo/pki/ca.pem'), 'utf8'),
   pem: (path: string) => readFileSync(root(path), 'utf8'),
@@ -16,6 +17,16 @@ export const DEMO = {
 
 export const demoKey = readPrivateKey(DEMO.pkjwt.keyFile);
 export const demoKeyPs256 = readPrivateKey(DEMO.pkjwtPs256.keyFile);
+export const deviceKey = readPrivateKey(DEMO.device.keyFile);
+
+/** Client authentication fields of the device demo client, for /device/auth and device polling. */
+export async function deviceClientAuth(audience: string): Promise<Fields> {
+  return {
+    client_id: DEMO.device.clientId,
+    client_assertion_type: JWT_BEARER,
+    client_assertion: await createClientAssertion({ clientId: DEMO.device.clientId, audience, key: deviceKey }),
+  };
+}
 
 /** A valid assertion of the ES256 demo client for `audience`, with options overridden. */
 export function demoAssertion(audience: string, overrides: Partial<AssertionOptions> = {}): Promise<string> {

@@ -202,7 +202,7 @@ describe('scenario files', () => {
     expect(failure('name: a\ndescription: d\nresponse: {status: 406, body: {errors: [x]}}')).toBe(
       'test.yaml: at response.body: status 406 is documented without a body',
     );
-    expect(parse('name: a\ndescription: d\nresponse: {status: 400, body: {error: invalid_scope, error_description: nope}}')[0]!.response.body).toEqual({
+    expect(parse('name: a\ndescription: d\nresponse: {status: 400, body: {error: invalid_scope, error_description: nope}}')[0]!.response!.body).toEqual({
       error: 'invalid_scope',
       error_description: 'nope',
     });

@@ -1,0 +1,64 @@
+/**
+ * The verification page at verification_uri (RFC 8628 §3.3): GET shows the code entry form, or,
+ * with ?user_code=, the request to approve; POST records the decision. Errors are pages too,
+ * with the status that says what went wrong.
+ */
+import type { SandboxConfig } from '../config/options.js';
+import { isFormContentType } from '../http/form.js';
+import { PAGE_HEADERS } from '../pages/html.js';
+import { codeEntryPage, consentPage, decisionPage } from '../pages/verification.js';
+import { displayUserCode, isUserCodeShape, normaliseUserCode, type DeviceAuthorization } from '../state/device-codes.js';
+
+const page = (status: number, html: string, interactionId: string) =>
+  new Response(html, { status, headers: { ...PAGE_HEADERS, 'x-fapi-interaction-id': interactionId } });
+
+type Lookup = { ok: true; authorization: DeviceAuthorization } | { ok: false; status: number; error: string };
+
+export function verificationHandlers(config: SandboxConfig, path: string) {
+  const { devices } = config;
+
+  function lookup(typed: string): Lookup {
+    const code = normaliseUserCode(typed);
+    if (code === '') return { ok: false, status: 400, error: 'Enter the code shown on your device.' };
+    if (!isUserCodeShape(code)) return { ok: false, status: 400, error: 'That is not a device code: it has 8 letters, like WDJB-MJHT.' };
+    const authorization = devices.byUserCode(code);
+    if (!authorization) return { ok: false, status: 404, error: 'No device is waiting for that code. Check the code on your device and try again.' };
+    if (Date.now() >= authorization.expiresAtMs) {
+      return { ok: false, status: 404, error: 'That code has expired. Start again on your device to get a new code.' };
+    }
+    if (authorization.status !== 'pending') return { ok: false, status: 404, error: 'That code was already used. Start again on your device if you need to.' };
+    return { ok: true, authorization };
+  }
+
+  function consent(a: DeviceAuthorization) {
+    const client = config.clients.get(a.clientId);
+    return consentPage(path, {
+      userCode: displayUserCode(a.userCode),
+      clientId: a.clientId,
+      clientName: client?.clientName,
+      scopes: a.scope ? a.scope.split(' ') : [],
+    });
+  }
+
+  return {
+    async show(request: Request, interactionId: string): Promise<Response> {
+      const typed = new URL(request.url).searchParams.get('user_code');
+      if (typed === null) return page(200, codeEntryPage(path), interactionId);
+      const found = lookup(typed);
+      return found.ok ? page(200, consent(found.authorization), interactionId) : page(found.status, codeEntryPage(path, found.error, typed), interactionId);
+    },
+
+    async decide(request: Request, interactionId: string): Promise<Response> {
+      const fields = isFormContentType(request.headers.get('content-type')) ? new URLSearchParams(await request.text()) : new URLSearchParams();
+      const typed = fields.get('user_code') ?? '';
+      const found = lookup(typed);
+      if (!found.ok) return page(found.status, codeEntryPage(path, found.error, typed), interactionId);
+      const choice = fields.get('decision');
+      if (choice !== 'approve' && choice !== 'deny') return page(400, consent(found.authorization), interactionId);
+      const decision = choice === 'approve' ? 'approved' : 'denied';
+      devices.decide(found.authorization.userCode, decision);
+      const client = config.clients.get(found.authorization.clientId);
+      return page(200, decisionPage(decision, client?.clientName ?? found.authorization.clientId), interactionId);
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/** The device authorization grant (RFC 8628), every outcome in-process over app.fetch. */
+import { describe, expect, it } from 'vitest';
+import { createApp, type SandboxApp } from '../../src/app.js';
+import type { SandboxOptions } from '../../src/config/options.js';
+import { deviceClientAuth, pkjwtForm } from '../support/clients.js';
+import { DEVICE_CODE_GRANT, form, tokenRequest } from '../support/requests.js';
+
+const BASE = 'http://sandbox.test';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function authorize(app: SandboxApp, extra: Record<string, string> = {}, headers: Record<string, string> = {}) {
+  const res = await app.fetch(
+    new Request(`${BASE}/device/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: form({ ...(await deviceClientAuth(BASE)), scope: 'openid', ...extra }),
+    }),
+  );
+  return { res, status: res.status, body: (res.status === 204 || res.status === 406 ? {} : await res.json()) as Record<string, any> };
+}
+
+async function poll(app: SandboxApp, deviceCode: string, auth?: Record<string, string>) {
+  const res = await app.fetch(tokenRequest(BASE, { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, ...(auth ?? (await deviceClientAuth(BASE))) }));
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+const control = (app: SandboxApp, userCode: string, decision: 'approve' | 'deny') =>
+  app.fetch(new Request(`${BASE}/__sandbox/devices/${userCode}/${decision}`, { method: 'POST' }));
+
+const fast = (extra: SandboxOptions = {}) => createApp({ deviceIntervalSeconds: 0, ...extra });
+
+describe('the device authorization endpoint', () => {
+  it('answers the codes and where to go (RFC 8628 §3.2)', async () => {
+    const { status, body, res } = await authorize(createApp());
+    expect(status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(body).toEqual({
+      device_code: expect.stringMatching(/^[\w-]{43}$/),
+      user_code: expect.stringMatching(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/),
+      verification_uri: `${BASE}/device`,
+      verification_uri_complete: `${BASE}/device?user_code=${body.user_code}`,
+      expires_in: 600,
+      interval: 5,
+    });
+  });
+
+  it('is advertised in discovery', async () => {
+    const res = await createApp().fetch(new Request(`${BASE}/.well-known/openid-configuration`));
+    expect(((await res.json()) as Record<string, string>).device_authorization_endpoint).toBe(`${BASE}/device/auth`);
+  });
+
+  it('authenticates the client', async () => {
+    const { body } = await authorize(createApp(), { client_assertion: 'a.b.c' });
+    expect(body.error).toBe('invalid_client');
+  });
+
+  it('refuses a client not registered for the grant, and scopes outside its registration', async () => {
+    const app = createApp();
+    const res = await app.fetch(
+      new Request(`${BASE}/device/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(await pkjwtForm(BASE)) }),
+    );
+    expect(await res.json()).toEqual({ error: 'unauthorized_client', error_description: expect.stringContaining('not registered for the urn:ietf:params:oauth:grant-type:device_code grant') });
+    expect((await authorize(app, { scope: 'payments' })).body.error).toBe('invalid_scope');
+  });
+
+  it('answers an unknown device scenario with 404 and the list', async () => {
+    const { status, body } = await authorize(createApp(), {}, { 'x-sandbox-scenario': 'throttled' });
+    expect(status).toBe(404);
+    expect(body.errors).toEqual(['Scenario "throttled" answers POST /token; POST /device/auth takes device scenarios', 'Device scenarios: device-approve, device-deny']);
+  });
+});
+
+describe('polling the token endpoint', () => {
+  it('is authorization_pending until the user decides, then a token, redeemed once', async () => {
+    const app = fast();
+    const { body } = await authorize(app);
+    expect((await poll(app, body.device_code)).body.error).toBe('authorization_pending');
+    expect((await control(app, body.user_code, 'approve')).status).toBe(204);
+    const granted = await poll(app, body.device_code);
+    expect(granted.status).toBe(200);
+    expect(granted.body).toMatchObject({ token_type: 'Bearer', scope: 'openid' });
+    const again = await poll(app, body.device_code);
+    expect(again.body).toEqual({ error: 'invalid_grant', error_description: 'the device_code was already redeemed' });
+  });
+
+  it('is access_denied after a denial', async () => {
+    const app = fast();
+    const { body } = await authorize(app);
+    expect((await control(app, body.user_code, 'deny')).status).toBe(204);
+    expect((await poll(app, body.device_code)).body.error).toBe('access_denied');
+  });
+
+  it('is slow_down when polled before the interval, and the interval then grows by 5 s', async () => {
+    const app = fast({ deviceIntervalSeconds: 1 });
+    const { body } = await authorize(app);
+    // The first poll comes right after issue: too early.
+    expect((await poll(app, body.device_code)).body).toEqual({ error: 'slow_down', error_description: 'polling faster than every 1 s; the interval is now 6 s' });
+    await sleep(1100);
+    // 1.1 s later is enough for the old interval, not for the new 6 s one.
+    expect((await poll(app, body.device_code)).body.error_description).toBe('polling faster than every 6 s; the interval is now 11 s');
+  });
+
+  it('is expired_token after expiry', async () => {
+    const app = fast({ deviceCodeLifetimeSeconds: 1 });
+    const { body } = await authorize(app);
+    await sleep(1050);
+    expect((await poll(app, body.device_code)).body.error).toBe('expired_token');
+    expect((await control(app, body.user_code, 'approve')).status).toBe(404);
+  });
+
+  it('is invalid_grant for an unknown code', async () => {
+    expect((await poll(fast(), 'no-such-code')).body).toEqual({ error: 'invalid_grant', error_description: 'the device_code is unknown to this server' });
+  });
+
+  it('refuses a code of another client', async () => {
+    const app = fast({
+      clientsYaml: (await import('node:fs')).readFileSync('demo/clients.yaml', 'utf8').replace('sandbox-pkjwt-ps256', 'ps256-unused').replace(
+        'grant_types: [client_credentials]\n    jwks:\n      keys:\n        - kty: EC',
+        'grant_types: [client_credentials, urn:ietf:params:oauth:grant-type:device_code]\n    jwks:\n      keys:\n        - kty: EC',
+      ),
+    });
+    const { body } = await authorize(app);
+    const stolen = await app.fetch(tokenRequest(BASE, { ...(await pkjwtForm(BASE)), grant_type: DEVICE_CODE_GRANT, device_code: body.device_code }));
+    expect(await stolen.json()).toEqual({ error: 'invalid_grant', error_description: 'the device_code was issued to another client' });
+  });
+
+  it('decides by itself with a device scenario', async () => {
+    for (const [scenario, outcome] of [['device-approve', 200], ['device-deny', 400]] as const) {
+      const app = fast();
+      const { body } = await authorize(app, {}, { 'x-sandbox-scenario': scenario });
+      expect((await poll(app, body.device_code)).body.error).toBe('authorization_pending');
+      expect((await poll(app, body.device_code)).body.error).toBe('authorization_pending');
+      const third = await poll(app, body.device_code);
+      expect(third.status).toBe(outcome);
+      if (outcome === 400) expect(third.body.error).toBe('access_denied');
+    }
+  });
+});
+
+describe('the control API', () => {
+  it('answers 404 with an errors list for an unknown code, or one already decided', async () => {
+    const app = fast();
+    const res = await control(app, 'BBBB-BBBB', 'approve');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ errors: ['No device authorization has the user code "BBBB-BBBB"'] });
+    const { body } = await authorize(app);
+    expect((await control(app, body.user_code.toLowerCase().replace('-', ''), 'deny')).status).toBe(204);
+    expect(await (await control(app, body.user_code, 'approve')).json()).toEqual({
+      errors: [`The device authorization was already decided for user code "${body.user_code}"`],
+    });
+  });
+});
