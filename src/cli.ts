@@ -34,6 +34,7 @@ Options:
   --clock-skew S          clock skew tolerated in client assertions    [default: 30]
   --max-assertion-lifetime S
                           how far ahead an assertion's exp may be      [default: 3600]
+  --max-body-bytes N      largest request body read                    [default: 65536]
   --device-interval S     device grant polling interval (0 in CI)      [default: 5]
   --device-code-lifetime S
                           device and user code lifetime                [default: 600]
@@ -87,6 +88,7 @@ function parse(argv: string[]) {
         'clock-skew': { type: 'string' },
         'max-assertion-lifetime': { type: 'string' },
         'device-interval': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
         'device-code-lifetime': { type: 'string' },
         'client-id': { type: 'string' },
         key: { type: 'string' },
@@ -150,6 +152,7 @@ function startOptions(values: Values): StartOptions {
     clockSkewSeconds: whole(values['clock-skew'], '--clock-skew'),
     maxAssertionLifetimeSeconds: whole(values['max-assertion-lifetime'], '--max-assertion-lifetime'),
     deviceIntervalSeconds: whole(values['device-interval'], '--device-interval'),
+    maxBodyBytes: whole(values['max-body-bytes'], '--max-body-bytes'),
     deviceCodeLifetimeSeconds: deviceLifetime,
   };
 }

@@ -5,6 +5,7 @@ import { parseCaBundle } from '../clients/certificate.js';
 import { DEFAULT_ASSERTION_POLICY, type AssertionPolicy } from '../clients/private-key-jwt.js';
 import { ClientRegistry, type SigningAlg } from '../clients/registry.js';
 import { loadTokenContract, type TokenContract } from '../contract/document.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../http/body.js';
 import { ScenarioCatalog } from '../scenarios/catalog.js';
 import { isDeviceScenario, isResponseScenario, type DeviceScenario, type ResponseScenario, type Scenario } from '../scenarios/model.js';
 import { memoryDeviceCodeStore, type DeviceCodeStore } from '../state/device-codes.js';
@@ -53,6 +54,8 @@ export interface SandboxOptions {
   deviceIntervalSeconds?: number;
   /** Device authorization grant: lifetime of device and user codes, in seconds (default 600). */
   deviceCodeLifetimeSeconds?: number;
+  /** Largest request body read, in bytes (default 65536); a larger one is answered 400 invalid_request. */
+  maxBodyBytes?: number;
   /** How many used assertion jti values to remember at most (default 100,000). */
   replayCapacity?: number;
   /** Replaces how clients are authenticated (advanced). */
@@ -84,6 +87,7 @@ export interface SandboxConfig {
   trustClientCertHeader: boolean;
   replay: ReplayStore;
   listeners: Listeners;
+  maxBodyBytes: number;
 }
 
 function positiveWhole(name: string, value: number | undefined, fallback: number): number {
@@ -163,5 +167,6 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
     trustClientCertHeader: options.trustClientCertHeader ?? false,
     replay,
     listeners: {},
+    maxBodyBytes: positiveWhole('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
   };
 }

@@ -3,6 +3,8 @@
  * directly (not a framework body parser): it is the fastest correct parser available, and the
  * token endpoint lives on its hot path.
  */
+import type { BodyResult } from './body.js';
+
 export type FormResult =
   | { ok: true; fields: Record<string, string> }
   | { ok: false; description: string };
@@ -16,7 +18,9 @@ export function isFormContentType(contentType: string | null): boolean {
   return mediaType === FORM_TYPE;
 }
 
-export function parseForm(contentType: string | null, text: string): FormResult {
+export function parseForm(contentType: string | null, body: BodyResult): FormResult {
+  if (!body.ok) return body;
+  const { text } = body;
   if (text.length === 0) {
     return { ok: false, description: `the request body is required (${FORM_TYPE})` };
   }

@@ -10,6 +10,7 @@ import type { components } from '../generated/sandbox.js';
 import { grantNotRegistered } from '../grants/grant.js';
 import { grantedScope } from '../grants/scope.js';
 import { acceptsJson } from '../http/accept.js';
+import { readBody } from '../http/body.js';
 import { parseForm } from '../http/form.js';
 import { endpointsFor } from '../http/issuer.js';
 import { errorList, jsonResponse, notAcceptable, tokenError } from '../http/responses.js';
@@ -36,7 +37,7 @@ export function deviceAuthorizationHandler(config: SandboxConfig) {
 
   return async (request: Request, interactionId: string, bindings: NodeBindings | undefined): Promise<Response> => {
     const headers = request.headers;
-    const form = parseForm(headers.get('content-type'), await request.text());
+    const form = parseForm(headers.get('content-type'), await readBody(request, config.maxBodyBytes));
     const named = requestedScenario(headers);
     if (Array.isArray(named)) return errorList(404, named, interactionId);
     if (!acceptsJson(headers.get('accept'))) return notAcceptable(interactionId);

@@ -7,6 +7,7 @@ import type { SandboxConfig } from '../config/options.js';
 import { checkHeaders, checkTokenForm } from '../contract/request.js';
 import { grantHandlers } from '../grants/index.js';
 import { acceptsJson } from '../http/accept.js';
+import { readBody } from '../http/body.js';
 import { parseForm } from '../http/form.js';
 import { endpointsFor } from '../http/issuer.js';
 import { errorList, notAcceptable, tokenError, tokenResponse } from '../http/responses.js';
@@ -22,7 +23,7 @@ export function tokenHandler(config: SandboxConfig) {
   const grants = grantHandlers(config.devices);
   return async (request: Request, interactionId: string, bindings: NodeBindings | undefined): Promise<Response> => {
     const headers = request.headers;
-    const form = parseForm(headers.get('content-type'), await request.text());
+    const form = parseForm(headers.get('content-type'), await readBody(request, config.maxBodyBytes));
     const endpoints = endpointsFor(request.url, config);
 
     const selection = selectScenario(catalog, contract, headers, form.ok ? form.fields : undefined);

@@ -218,6 +218,38 @@ describe('body syntax', () => {
   });
 });
 
+describe('body size', () => {
+  const small = createApp({ maxBodyBytes: 1024 });
+
+  it('answers a body over the limit with invalid_request, without reading it all', async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new TextEncoder().encode('scope=' + 'a'.repeat(500) + '&'));
+        if (pulled > 10_000) controller.close();
+      },
+    });
+    const res = await small.fetch(
+      new Request(`${BASE}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: endless, duplex: 'half' } as RequestInit),
+    );
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'the request body is larger than 1024 bytes' });
+    expect(pulled).toBeLessThan(10);
+  });
+
+  it('answers a declared Content-Length over the limit at once', async () => {
+    const res = await small.fetch(tokenRequest(BASE, 'client_id=' + 'x'.repeat(2000)));
+    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'the request body is larger than 1024 bytes' });
+  });
+
+  it('reads a body at the default limit of 64 KiB', async () => {
+    const r = await post(await pkjwtForm(BASE, { padding: 'p'.repeat(60_000) }));
+    expect(r.status).toBe(200);
+    expect((await post('x=' + 'y'.repeat(70_000))).body).toEqual({ error: 'invalid_request', error_description: 'the request body is larger than 65536 bytes' });
+  });
+});
+
 describe('fields each grant needs', () => {
   it('accepts private_key_jwt with client_assertion, the older assertion name, or both when equal', async () => {
     const { client_assertion: _, ...rest } = await pkjwtForm(BASE, { grant_type: 'private_key_jwt' });
