@@ -2,11 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { resolveConfig, type SandboxConfig, type SandboxOptions } from './config/options.js';
+import { transportOf } from './http/exchange.js';
 import { interactionIdFor } from './http/interaction-id.js';
 import { errorList, INTERACTION_ID } from './http/responses.js';
+import { adminRoutes } from './routes/admin.js';
+import { ADMIN_BASE, observe, type ObservedEnv } from './routes/observe.js';
 import { tokenHandler } from './routes/token.js';
 
-type Env = { Variables: { interactionId: string } };
+type Env = ObservedEnv;
 
 export type SandboxApp = Hono<Env> & { readonly config: SandboxConfig };
 
@@ -20,7 +23,9 @@ export function createApp(options: SandboxOptions = {}): SandboxApp {
     c.set('interactionId', interactionIdFor(c.req.raw.headers, idRule));
     await next();
   });
-  app.post('/token', (c) => token(c.req.raw, c.get('interactionId')));
+  app.use(observe(config));
+  if (config.admin) app.route(ADMIN_BASE, adminRoutes(config, config.admin.token));
+  app.post('/token', (c) => token(c.req.raw, c.get('interactionId'), { notes: c.get('notes'), transport: transportOf(c.env) }));
   app.notFound((c) =>
     errorList(404, [`Not found: ${c.req.method} ${new URL(c.req.url).pathname}`], c.get('interactionId')),
   );

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /** fapi-token-sandbox: flags and environment → options → startSandbox(). */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
-import { ConfigError } from './config/errors.js';
+import { ConfigError, OptionError } from './config/errors.js';
+import { isLoopback } from './config/network.js';
+import { parseRateLimit } from './config/resilience.js';
 import { SHIPPED_SCENARIOS_DIR } from './config/scenario-files.js';
+import { consoleLogger } from './log/logger.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startSandbox } from './server.js';
 
 const HELP = `fapi-token-sandbox: a local stand-in for the Raidiam Connect FAPI token endpoint (POST /token)
@@ -15,12 +17,20 @@ Options:
   --port N          TCP port to listen on (0 picks a free one)       [env PORT, default ${DEFAULT_PORT}]
   --host ADDR       interface to bind; anything but loopback exposes
                     the sandbox to your network                      [env HOST, default ${DEFAULT_HOST}]
-  --scenarios DIR   folder of scenario files (*.yaml, *.yml)         [default: the shipped scenarios/]
+  --scenarios DIR   folder of scenario files (*.yaml, *.yml), reloaded
+                    when they change                                 [default: the shipped scenarios/]
+  --rate-limit N/T  per-client_id limit, e.g. 10/1s or 100/1m (unit
+                    ms, s, m or h): beyond it 429 with Retry-After   [default: no limit]
+  --admin-token T   bearer token the control API (/__sandbox/) then
+                    requires; needed beyond loopback. Prefer the env
+                    (command lines are visible to other users)       [env SANDBOX_ADMIN_TOKEN]
+  --no-admin        turn the control API off
   -h, --help        show this help
   -v, --version     show the version
 
 Select an outcome per request with the header x-sandbox-scenario: NAME, or Prism-style with
-Prefer: code=429 / Prefer: code=400, example=invalid_client. See README.md.
+Prefer: code=429 / Prefer: code=400, example=invalid_client. One log line per request goes to
+stdout (JSON unless stdout is a terminal). See README.md.
 `;
 
 class UsageError extends Error {}
@@ -30,10 +40,6 @@ function parsePort(raw: string, source: string): number {
     throw new UsageError(`${source} must be a whole number from 0 to 65535, got "${raw}"`);
   }
   return Number(raw);
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -47,6 +53,9 @@ async function main(argv: string[]): Promise<number> {
         port: { type: 'string' },
         host: { type: 'string' },
         scenarios: { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'admin-token': { type: 'string' },
+        'no-admin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -72,7 +81,15 @@ async function main(argv: string[]): Promise<number> {
 
   let sandbox;
   try {
-    sandbox = await startSandbox({ port, host, scenariosDir: values.scenarios ?? SHIPPED_SCENARIOS_DIR });
+    sandbox = await startSandbox({
+      port,
+      host,
+      scenariosDir: values.scenarios ?? SHIPPED_SCENARIOS_DIR,
+      rateLimit: values['rate-limit'] === undefined ? undefined : parseRateLimit(values['rate-limit']),
+      admin: !values['no-admin'],
+      adminToken: values['admin-token'] ?? (env.SANDBOX_ADMIN_TOKEN || undefined),
+      logger: consoleLogger(),
+    });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is already in use; choose another with --port`);
@@ -88,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`fapi-token-sandbox listening on ${sandbox.url}`);
   console.log(`  token endpoint: POST ${sandbox.url}/token`);
+  if (!values['no-admin']) console.log(`  control API:    ${sandbox.url}/__sandbox/ (requests, scenarios, reset)`);
   console.log(`  scenarios (${sandbox.scenarios.length}): ${sandbox.scenarios.join(', ') || '(none)'}`);
 
   const stop = () => {
@@ -106,7 +124,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof OptionError) {
       console.error(`fapi-token-sandbox: ${err.message}`);
       if (err instanceof UsageError) console.error('Run fapi-token-sandbox --help for the options.');
       process.exitCode = 2;

@@ -4,9 +4,10 @@ import { declaredClientAuthenticator, type ClientAuthenticator } from '../client
 import { ScenarioCatalog } from '../scenarios/catalog.js';
 import type { Scenario } from '../scenarios/model.js';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, opaqueTokenIssuer, type TokenIssuer } from '../tokens/issuer.js';
+import { resolveResilience, type ResilienceConfig, type ResilienceOptions } from './resilience.js';
 import { loadScenarioDir, SHIPPED_SCENARIOS_DIR } from './scenario-files.js';
 
-export interface SandboxOptions {
+export interface SandboxOptions extends ResilienceOptions {
   /** Folder of scenario files; default: the shipped scenarios/. Ignored when `scenarios` is given. */
   scenariosDir?: string;
   /** Scenarios given directly (e.g. by a test suite), instead of a folder. */
@@ -19,7 +20,7 @@ export interface SandboxOptions {
   tokenIssuer?: TokenIssuer;
 }
 
-export interface SandboxConfig {
+export interface SandboxConfig extends ResilienceConfig {
   contract: TokenContract;
   catalog: ScenarioCatalog;
   authenticator: ClientAuthenticator;
@@ -35,6 +36,7 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
     throw new RangeError(`tokenLifetimeSeconds must be a positive whole number, got ${String(lifetime)}`);
   }
   return {
+    ...resolveResilience(options),
     contract,
     catalog: new ScenarioCatalog(scenarios),
     authenticator: options.authenticator ?? declaredClientAuthenticator,

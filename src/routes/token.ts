@@ -1,30 +1,36 @@
 /**
  * POST /token. The order of checks is fixed so that outcomes are predictable: a selected
- * scenario; Accept (406); headers (400); body syntax and grant (400); client authentication and
- * the grant's own rules; then the token.
+ * scenario; the client's rate limit (429); Accept (406); headers (400); body syntax and grant
+ * (400); client authentication and the grant's own rules; then the token.
  */
 import type { SandboxConfig } from '../config/options.js';
 import { checkHeaders, checkTokenForm } from '../contract/request.js';
 import { grantHandlers } from '../grants/index.js';
 import { acceptsJson } from '../http/accept.js';
+import type { Exchange } from '../http/exchange.js';
 import { parseForm } from '../http/form.js';
-import { errorList, notAcceptable, tokenError, tokenResponse } from '../http/responses.js';
-import { renderScenario } from '../scenarios/render.js';
+import { errorList, notAcceptable, rateLimited, tokenError, tokenResponse } from '../http/responses.js';
+import { answerScenario } from '../scenarios/answer.js';
 import { selectScenario } from '../scenarios/select.js';
 
 export function tokenHandler(config: SandboxConfig) {
-  const { contract, catalog, issuer, authenticator } = config;
-  return async (request: Request, interactionId: string): Promise<Response> => {
+  const { contract, catalog, issuer, authenticator, state, rateLimit } = config;
+  return async (request: Request, interactionId: string, exchange: Exchange): Promise<Response> => {
     const headers = request.headers;
     const form = parseForm(headers.get('content-type'), await request.text());
+    const fields = form.ok ? form.fields : undefined;
+    exchange.notes.form = fields;
 
-    const selection = selectScenario(catalog, contract, headers, form.ok ? form.fields : undefined);
+    const selection = selectScenario(catalog, contract, headers, fields);
     if (selection.kind === 'unknown') return errorList(404, selection.errors, interactionId);
     if (selection.kind === 'scenario') {
-      return renderScenario(selection.response, contract, interactionId, () =>
-        issuer.issue({ clientId: (form.ok && form.fields.client_id) || 'sandbox-client', scope: form.ok ? form.fields.scope : undefined }),
-      );
+      return answerScenario(selection.scenario, {
+        contract, counters: state.counters, request, form: fields, interactionId, exchange,
+        issueToken: () => issuer.issue({ clientId: fields?.client_id || 'sandbox-client', scope: fields?.scope }),
+      });
     }
+    const waitMs = rateLimit && state.rates.take(fields?.client_id ?? '', rateLimit, Date.now());
+    if (waitMs) return rateLimited(waitMs, rateLimit, interactionId);
 
     if (!acceptsJson(headers.get('accept'))) return notAcceptable(interactionId);
     const badHeader = checkHeaders(contract, headers);

@@ -8,6 +8,7 @@ import { freePort } from './ports.js';
 
 const PRISM = fileURLToPath(new URL('../../node_modules/.bin/prism', import.meta.url));
 export const TOKEN_DOCUMENT = fileURLToPath(new URL('../../openapi/token.yaml', import.meta.url));
+export const SANDBOX_DOCUMENT = fileURLToPath(new URL('../../openapi/sandbox.yaml', import.meta.url));
 
 export interface PrismJudge {
   url: string;
