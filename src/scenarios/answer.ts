@@ -8,7 +8,7 @@ import { errorList, type AccessTokenBody } from '../http/responses.js';
 import type { Counters } from '../state/index.js';
 import { delayMs, sleep } from './delays.js';
 import { breakConnection, malformJson, truncateBody } from './faults.js';
-import { isConnectionFault, type Scenario } from './model.js';
+import { isConnectionFault, type Scenario, type ScenarioResponse } from './model.js';
 import { renderScenario } from './render.js';
 import { stepFor } from './sequences.js';
 
@@ -28,18 +28,21 @@ export async function answerScenario(scenario: Scenario, ctx: AnswerContext): Pr
   notes.scenario = scenario.name;
   if (step.delay !== undefined) await sleep(delayMs(step.delay, scenario.name, ctx.counters), ctx.request.signal);
 
-  if (step.fault === undefined) return renderScenario(step, ctx.contract, ctx.interactionId, ctx.issueToken);
-  // Faults other than malformed-json act on the socket, which app.fetch has none of.
-  if (step.fault !== 'malformed-json' && transport === undefined) {
+  const render = (spec: ScenarioResponse) => renderScenario(spec, ctx.contract, ctx.interactionId, ctx.issueToken);
+  if (step.fault === undefined) return render(step);
+  if (step.fault === 'malformed-json') {
+    notes.fault = step.fault;
+    return malformJson(await render(step));
+  }
+  // The other faults act on the socket, which app.fetch has none of.
+  if (transport === undefined) {
     return errorList(500, [`the ${step.fault} fault needs a real connection: start the sandbox with startSandbox()`], ctx.interactionId);
   }
   notes.fault = step.fault;
   if (isConnectionFault(step)) {
     notes.status = null;
-    return breakConnection(step.fault, transport!);
+    return breakConnection(step.fault, transport);
   }
-  const response = await renderScenario(step, ctx.contract, ctx.interactionId, ctx.issueToken);
-  if (step.fault === 'malformed-json') return malformJson(response);
   notes.status = step.status;
-  return truncateBody(response, transport!);
+  return truncateBody(await render(step), transport);
 }
