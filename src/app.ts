@@ -2,19 +2,19 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { resolveConfig, type SandboxConfig, type SandboxOptions } from './config/options.js';
+import { transportOf } from './http/exchange.js';
 import { interactionIdFor } from './http/interaction-id.js';
+import { DEVICE_AUTHORIZATION_PATH, VERIFICATION_PATH } from './http/issuer.js';
 import { errorList, INTERACTION_ID } from './http/responses.js';
-import type { NodeBindings } from './http/transport.js';
+import { adminRoutes } from './routes/admin.js';
 import { deviceDecisionHandler } from './routes/admin-devices.js';
 import { deviceAuthorizationHandler } from './routes/device-authorization.js';
+import { ADMIN_BASE, observe, type ObservedEnv } from './routes/observe.js';
 import { tokenHandler } from './routes/token.js';
 import { verificationHandlers } from './routes/verification.js';
-import { DEVICE_AUTHORIZATION_PATH, VERIFICATION_PATH } from './http/issuer.js';
 import { jwksHandler, metadataHandler } from './routes/wellknown.js';
 
-type Env = { Bindings: NodeBindings | undefined; Variables: { interactionId: string } };
-
-export type SandboxApp = Hono<Env> & { readonly config: SandboxConfig };
+export type SandboxApp = Hono<ObservedEnv> & { readonly config: SandboxConfig };
 
 export function createApp(options: SandboxOptions = {}): SandboxApp {
   const config = resolveConfig(options);
@@ -24,23 +24,27 @@ export function createApp(options: SandboxOptions = {}): SandboxApp {
   const jwks = jwksHandler(config);
   const deviceAuthorization = deviceAuthorizationHandler(config);
   const verification = verificationHandlers(config, VERIFICATION_PATH);
-  const approve = deviceDecisionHandler(config, 'approved');
-  const deny = deviceDecisionHandler(config, 'denied');
 
-  const app = new Hono<Env>();
+  const app = new Hono<ObservedEnv>();
   app.use(async (c, next) => {
     c.set('interactionId', interactionIdFor(c.req.raw.headers, idRule));
     await next();
   });
-  app.post('/token', (c) => token(c.req.raw, c.get('interactionId'), c.env));
+  app.use(observe(config));
+  if (config.admin) {
+    app.route(ADMIN_BASE, adminRoutes(config, config.admin.token, {
+      approve: deviceDecisionHandler(config, 'approved'),
+      deny: deviceDecisionHandler(config, 'denied'),
+    }));
+  }
+  const exchange = (c: { get(k: 'notes'): ObservedEnv['Variables']['notes']; env: unknown }) => ({ notes: c.get('notes'), transport: transportOf(c.env) });
+  app.post('/token', (c) => token(c.req.raw, c.get('interactionId'), exchange(c)));
   app.get('/.well-known/openid-configuration', (c) => metadata(c.req.raw, c.get('interactionId')));
   app.get('/.well-known/oauth-authorization-server', (c) => metadata(c.req.raw, c.get('interactionId')));
   app.get('/jwks', (c) => jwks(c.req.raw, c.get('interactionId')));
-  app.post(DEVICE_AUTHORIZATION_PATH, (c) => deviceAuthorization(c.req.raw, c.get('interactionId'), c.env));
+  app.post(DEVICE_AUTHORIZATION_PATH, (c) => deviceAuthorization(c.req.raw, c.get('interactionId'), transportOf(c.env)));
   app.get(VERIFICATION_PATH, (c) => verification.show(c.req.raw, c.get('interactionId')));
   app.post(VERIFICATION_PATH, (c) => verification.decide(c.req.raw, c.get('interactionId')));
-  app.post('/__sandbox/devices/:userCode/approve', (c) => approve(c.req.param('userCode'), c.get('interactionId')));
-  app.post('/__sandbox/devices/:userCode/deny', (c) => deny(c.req.param('userCode'), c.get('interactionId')));
   app.notFound((c) =>
     errorList(404, [`Not found: ${c.req.method} ${new URL(c.req.url).pathname}`], c.get('interactionId')),
   );

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /** fapi-token-sandbox: flags and environment → options → startSandbox(); and the assertion helper. */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
-import { ConfigError } from './config/errors.js';
+import { ConfigError, OptionError } from './config/errors.js';
 import { DEMO_CLIENTS_FILE } from './config/clients-file.js';
+import { isLoopback } from './config/network.js';
+import { parseRateLimit } from './config/resilience.js';
 import { SHIPPED_SCENARIOS_DIR } from './config/scenario-files.js';
+import { consoleLogger } from './log/logger.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startSandbox, type StartOptions } from './server.js';
 import { createClientAssertion, readPrivateKey } from './tokens/client-assertion.js';
 
@@ -38,6 +40,12 @@ Options:
   --device-interval S     device grant polling interval (0 in CI)      [default: 5]
   --device-code-lifetime S
                           device and user code lifetime                [default: 600]
+  --rate-limit N/T        per-client_id limit, e.g. 10/1s or 100/1m (unit
+                          ms, s, m or h): beyond it 429 with Retry-After [default: no limit]
+  --admin-token T         bearer token the control API (/__sandbox/) then
+                          requires; needed beyond loopback. Prefer the env
+                          (command lines are visible to other users)   [env SANDBOX_ADMIN_TOKEN]
+  --no-admin              turn the control API off
   -h, --help              show this help
   -v, --version           show the version
 
@@ -48,7 +56,8 @@ Assertion options:
   --lifetime S            seconds until exp                            [default: 60]
 
 Select an outcome per request with the header x-sandbox-scenario: NAME, or Prism-style with
-Prefer: code=429 / Prefer: code=400, example=invalid_client. See README.md.
+Prefer: code=429 / Prefer: code=400, example=invalid_client. One log line per request goes to
+stdout (JSON unless stdout is a terminal). See README.md.
 `;
 
 class UsageError extends Error {}
@@ -59,10 +68,6 @@ function whole(raw: string | undefined, flag: string, max?: number): number | un
     throw new UsageError(`${flag} must be a whole number${max === undefined ? '' : ` from 0 to ${max}`}, got "${raw}"`);
   }
   return Number(raw);
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
 function parse(argv: string[]) {
@@ -94,6 +99,9 @@ function parse(argv: string[]) {
         key: { type: 'string' },
         aud: { type: 'string' },
         lifetime: { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'admin-token': { type: 'string' },
+        'no-admin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -154,6 +162,10 @@ function startOptions(values: Values): StartOptions {
     deviceIntervalSeconds: whole(values['device-interval'], '--device-interval'),
     maxBodyBytes: whole(values['max-body-bytes'], '--max-body-bytes'),
     deviceCodeLifetimeSeconds: deviceLifetime,
+    rateLimit: values['rate-limit'] === undefined ? undefined : parseRateLimit(values['rate-limit']),
+    admin: !values['no-admin'],
+    adminToken: values['admin-token'] ?? (env.SANDBOX_ADMIN_TOKEN || undefined),
+    logger: consoleLogger(),
   };
 }
 
@@ -180,6 +192,7 @@ async function run(options: StartOptions): Promise<number> {
   if (sandbox.mtlsUrl) console.log(`  mutual TLS:     POST ${sandbox.mtlsUrl}/token`);
   console.log(`  discovery:      ${sandbox.url}/.well-known/openid-configuration`);
   console.log(`  device flow:    POST ${sandbox.url}/device/auth, users approve at ${sandbox.url}/device`);
+  if (options.admin !== false) console.log(`  control API:    ${sandbox.url}/__sandbox/ (requests, scenarios, reset, devices)`);
   console.log(`  scenarios (${sandbox.scenarios.length}): ${sandbox.scenarios.join(', ') || '(none)'}`);
 
   const stop = () => {
@@ -216,7 +229,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof OptionError) {
       console.error(`fapi-token-sandbox: ${err.message}`);
       if (err instanceof UsageError) console.error('Run fapi-token-sandbox --help for the options.');
       process.exitCode = 2;

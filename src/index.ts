@@ -2,8 +2,13 @@
 export { createApp, type SandboxApp } from './app.js';
 export { startSandbox, DEFAULT_HOST, DEFAULT_PORT, type RunningSandbox, type StartOptions } from './server.js';
 export type { SandboxOptions, SandboxConfig } from './config/options.js';
-export { ConfigError } from './config/errors.js';
-export type { Scenario, ScenarioMatch, ScenarioResponse } from './scenarios/model.js';
+export { ConfigError, OptionError } from './config/errors.js';
+export type { ResilienceOptions } from './config/resilience.js';
+export type {
+  Scenario, ScenarioMatch, ScenarioResponse, ScenarioSequence, ScenarioStep, SequenceKey, Delay, Fault, DeviceBehaviour,
+} from './scenarios/model.js';
+export { consoleLogger, quietLogger, type Logger, type LogRecord } from './log/logger.js';
+export type { SandboxState, RateLimit, JournalEntry } from './state/index.js';
 export type { ClientAuthenticator, Authentication, AuthenticatedClient, RequestCredentials } from './clients/authenticate.js';
 export type { TokenIssuer, TokenGrant, IssueContext } from './tokens/access-token.js';
 export { createClientAssertion, readPrivateKey, type AssertionOptions } from './tokens/client-assertion.js';

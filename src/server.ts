@@ -11,6 +11,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.js';
 import { ConfigError } from './config/errors.js';
 import { DEMO_PKI, type SandboxOptions } from './config/options.js';
+import { checkAdminExposure } from './config/resilience.js';
+import { SHIPPED_SCENARIOS_DIR } from './config/scenario-files.js';
+import { watchScenarioDir } from './config/scenario-watch.js';
 import { readConfigFile } from './config/yaml-file.js';
 
 export const DEFAULT_PORT = 4010;
@@ -27,6 +30,8 @@ export interface StartOptions extends SandboxOptions {
   tlsCertFile?: string;
   /** PEM private key of the HTTPS listener; default: the demo server key. */
   tlsKeyFile?: string;
+  /** Reload the scenarios folder when its files change (default true; not with `scenarios`). */
+  watch?: boolean;
 }
 
 export interface RunningSandbox {
@@ -36,7 +41,7 @@ export interface RunningSandbox {
   /** Base URL of the mutual-TLS listener, when it runs. */
   mtlsUrl?: string;
   tlsPort?: number;
-  /** Names of the loaded scenarios. */
+  /** Names of the scenarios loaded at start. */
   scenarios: string[];
   close(): Promise<void>;
 }
@@ -80,6 +85,7 @@ const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 export async function startSandbox(options: StartOptions = {}): Promise<RunningSandbox> {
   const app = createApp(options);
   const host = options.host ?? DEFAULT_HOST;
+  checkAdminExposure(host, app.config);
   const tls = options.tlsPort === undefined ? undefined : tlsOptions(options);
 
   const http = await listen((ready) => serve({ fetch: app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host }, ready));
@@ -98,6 +104,10 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     }
     app.config.listeners.tlsPort = (https.address() as AddressInfo).port;
   }
+  const watcher =
+    options.scenarios || options.watch === false
+      ? undefined
+      : watchScenarioDir(options.scenariosDir ?? SHIPPED_SCENARIOS_DIR, app.config);
 
   const tlsPort = app.config.listeners.tlsPort;
   return {
@@ -106,6 +116,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     ...(tlsPort === undefined ? {} : { mtlsUrl: `https://${urlHost(host)}:${tlsPort}`, tlsPort }),
     scenarios: [...app.config.catalog.names, ...app.config.deviceCatalog.names],
     close: async () => {
+      watcher?.close();
       await Promise.all([closeServer(http), ...(https ? [closeServer(https)] : [])]);
     },
   };

@@ -9,3 +9,8 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** An option (of startSandbox, createApp or the CLI) that cannot work as given. */
+export class OptionError extends Error {
+  override name = 'OptionError';
+}

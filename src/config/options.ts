@@ -14,6 +14,7 @@ import { DEFAULT_TOKEN_LIFETIME_SECONDS, jwtTokenIssuer, type TokenIssuer } from
 import { generateSigningKey, signingKeyFromPem, type SigningKey } from '../tokens/keys.js';
 import { DEMO_CLIENTS_FILE, DEMO_DIR, loadClientsFile, parseClientsFile } from './clients-file.js';
 import { ConfigError } from './errors.js';
+import { resolveResilience, type ResilienceConfig, type ResilienceOptions } from './resilience.js';
 import { loadScenarioDir, SHIPPED_SCENARIOS_DIR } from './scenario-files.js';
 import { readConfigFile } from './yaml-file.js';
 
@@ -23,7 +24,7 @@ export const DEMO_PKI = {
   serverKey: `${DEMO_DIR}pki/server.key`,
 } as const;
 
-export interface SandboxOptions {
+export interface SandboxOptions extends ResilienceOptions {
   /** Folder of scenario files; default: the shipped scenarios/. Ignored when `scenarios` is given. */
   scenariosDir?: string;
   /** Scenarios given directly (e.g. by a test suite), instead of a folder. */
@@ -70,7 +71,7 @@ export interface Listeners {
   tlsPort?: number;
 }
 
-export interface SandboxConfig {
+export interface SandboxConfig extends ResilienceConfig {
   contract: TokenContract;
   /** Scenarios that answer POST /token. */
   catalog: ScenarioCatalog<ResponseScenario>;
@@ -149,11 +150,18 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
   const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
   if (options.deviceCodeLifetimeSeconds === 0) throw new ConfigError('options', 'deviceCodeLifetimeSeconds', 'must be at least 1');
   const replay = memoryReplayStore(options.replayCapacity);
+  const devices = memoryDeviceCodeStore();
+  const resilience = resolveResilience(options);
+  resilience.state.onReset(() => {
+    replay.clear();
+    devices.clear();
+  });
   return {
+    ...resilience,
     contract,
     catalog: new ScenarioCatalog(scenarios.filter(isResponseScenario)),
     deviceCatalog: new ScenarioCatalog(scenarios.filter(isDeviceScenario)),
-    devices: memoryDeviceCodeStore(),
+    devices,
     device: {
       intervalSeconds: positiveWhole('deviceIntervalSeconds', options.deviceIntervalSeconds, 5),
       lifetimeSeconds: positiveWhole('deviceCodeLifetimeSeconds', options.deviceCodeLifetimeSeconds, 600),

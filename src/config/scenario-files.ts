@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { TokenContract } from '../contract/document.js';
 import type { Check } from '../contract/schema.js';
 import { INTERACTION_ID } from '../http/responses.js';
-import type { Scenario, ScenarioResponse } from '../scenarios/model.js';
+import type { Delay, Fault, Scenario, ScenarioResponse, ScenarioStep, SequenceKey } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
 import { assertShape, loadSchemaCheck, parseYaml, readConfigFile } from './yaml-file.js';
 
@@ -62,11 +62,14 @@ export function parseScenarioFile(file: string, text: string, contract: TokenCon
   return raw.map((s, i) => toScenario(file, isList ? `scenarios[${i}]` : '', s, contract));
 }
 
+type RawStep = Partial<Omit<ScenarioResponse, 'fault'>> & { fault?: Fault };
+
 interface RawScenario {
   name: string;
   description: string;
   match?: { form?: Record<string, string>; headers?: Record<string, string> };
-  response?: ScenarioResponse;
+  response?: RawStep;
+  sequence?: { steps: RawStep[]; loop?: boolean; key?: { form?: string; header?: string } };
   device?: { decision: 'approve' | 'deny'; afterPolls?: number };
 }
 
@@ -83,46 +86,77 @@ function toScenario(file: string, base: string, raw: RawScenario, contract: Toke
     source: file,
     match: raw.match && { form: raw.match.form, headers: lowerKeys(raw.match.headers) },
   };
-  if (raw.response !== undefined && raw.device !== undefined) {
-    throw new ConfigError(file, base || '(top level)', 'give either response or device, not both');
-  }
+  const given = (['response', 'sequence', 'device'] as const).filter((k) => raw[k] !== undefined);
+  if (given.length > 1) throw new ConfigError(file, base || '(top level)', `give one of response, sequence and device, not ${given.join(' and ')}`);
   if (raw.device !== undefined) return { ...common, device: { decision: raw.device.decision, afterPolls: raw.device.afterPolls ?? 0 } };
-  return { ...common, response: toResponse(file, at, raw.response!, contract) };
+  if (raw.sequence === undefined) return { ...common, response: toStep(file, at('response'), raw.response!, contract) };
+  const { steps, loop, key } = raw.sequence;
+  return {
+    ...common,
+    sequence: {
+      steps: steps.map((step, i) => toStep(file, at(`sequence.steps[${i}]`), step, contract)),
+      loop,
+      key: toSequenceKey(file, at('sequence.key'), key),
+    },
+  };
 }
 
-function toResponse(file: string, at: (path: string) => string, raw: ScenarioResponse, contract: TokenContract): ScenarioResponse {
-  const { status, example, body } = raw;
+function toSequenceKey(file: string, where: string, key: { form?: string; header?: string } | undefined): SequenceKey | undefined {
+  if (key === undefined) return undefined;
+  if (key.form !== undefined && key.header !== undefined) throw new ConfigError(file, where, 'give either form or header, not both');
+  return key.form !== undefined ? { form: key.form } : { header: key.header!.toLowerCase() };
+}
+
+function checkDelay(file: string, where: string, delay: Delay | undefined): void {
+  if (typeof delay === 'object' && delay.min > delay.max) {
+    throw new ConfigError(file, where, `min (${delay.min}) must not be greater than max (${delay.max})`);
+  }
+}
+
+/** One answer (a scenario's response, or a step of its sequence), checked against the contract. */
+function toStep(file: string, where: string, raw: RawStep, contract: TokenContract): ScenarioStep {
+  checkDelay(file, `${where}.delay`, raw.delay);
+  const { status, example, body, fault, delay } = raw;
+  if (fault === 'connection-reset' || fault === 'empty-reply') {
+    const extra = (['status', 'example', 'headers', 'body'] as const).find((k) => raw[k] !== undefined);
+    if (extra) throw new ConfigError(file, `${where}.${extra}`, `a ${fault} sends no response, so it takes no ${extra}`);
+    return { fault, delay };
+  }
+  if (status === undefined) throw new ConfigError(file, where, `the ${fault} fault needs the status whose body it breaks`);
   const documented = contract.responses.get(status);
-  if (!documented) throw new ConfigError(file, at('response.status'), `POST /token does not document status ${status}`);
+  if (!documented) throw new ConfigError(file, `${where}.status`, `POST /token does not document status ${status}`);
+  if (fault !== undefined && !documented.body) {
+    throw new ConfigError(file, `${where}.fault`, `status ${status} is documented without a body, so ${fault} has nothing to break`);
+  }
 
   if (example !== undefined && body !== undefined) {
-    throw new ConfigError(file, at('response'), 'give either example or body, not both');
+    throw new ConfigError(file, where, 'give either example or body, not both');
   }
   if (example !== undefined && !documented.examples.has(example)) {
     const known = [...documented.examples.keys()];
     throw new ConfigError(
       file,
-      at('response.example'),
+      `${where}.example`,
       `status ${status} has no example "${example}"; it has: ${known.length ? known.join(', ') : 'none'}`,
     );
   }
   if (body !== undefined) {
-    if (!documented.body) throw new ConfigError(file, at('response.body'), `status ${status} is documented without a body`);
+    if (!documented.body) throw new ConfigError(file, `${where}.body`, `status ${status} is documented without a body`);
     const bad = documented.body(body);
-    if (bad) throw new ConfigError(file, at(`response.body${bad.path}`), `${bad.message} (the schema of status ${status})`);
+    if (bad) throw new ConfigError(file, `${where}.body${bad.path}`, `${bad.message} (the schema of status ${status})`);
   }
 
   const headers = lowerKeys(raw.headers);
   for (const [name, value] of Object.entries(headers ?? {})) {
-    const where = at(`response.headers.${name}`);
-    if (!HEADER_NAME.test(name)) throw new ConfigError(file, where, 'is not a valid HTTP header name');
-    if (RESERVED_HEADERS.has(name)) throw new ConfigError(file, where, 'is set by the sandbox itself and cannot be overridden');
-    if (!HEADER_VALUE.test(value)) throw new ConfigError(file, where, 'contains characters an HTTP header value cannot carry');
+    const at = `${where}.headers.${name}`;
+    if (!HEADER_NAME.test(name)) throw new ConfigError(file, at, 'is not a valid HTTP header name');
+    if (RESERVED_HEADERS.has(name)) throw new ConfigError(file, at, 'is set by the sandbox itself and cannot be overridden');
+    if (!HEADER_VALUE.test(value)) throw new ConfigError(file, at, 'contains characters an HTTP header value cannot carry');
     const bad = documented.headers.get(name)?.(value);
-    if (bad) throw new ConfigError(file, where, `${bad.message} (as openapi/token.yaml documents it for status ${status})`);
+    if (bad) throw new ConfigError(file, at, `${bad.message} (as openapi/token.yaml documents it for status ${status})`);
   }
 
-  return { status, example, body, headers };
+  return { status, example, body, headers, delay, fault };
 }
 
 /** Loads every scenario file of a folder; names must be unique across files. */

@@ -131,10 +131,12 @@ function compileKeyword(keyword: string, arg: unknown, schema: Schema, doc: unkn
       const found = problem(`must be a valid ${arg as string} address`);
       return (v) => (typeof v === 'string' && !test(v) ? found : undefined);
     }
-    case 'minimum': {
-      const min = arg as number;
-      const found = problem(`must be at least ${min}`);
-      return (v) => (typeof v === 'number' && v < min ? found : undefined);
+    case 'minimum':
+    case 'maximum': {
+      const bound = arg as number;
+      const isMin = keyword === 'minimum';
+      const found = problem(`must be at ${isMin ? 'least' : 'most'} ${bound}`);
+      return (v) => (typeof v === 'number' && (isMin ? v < bound : v > bound) ? found : undefined);
     }
     case 'minItems':
     case 'minProperties': {

@@ -134,10 +134,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__sandbox/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The recent requests, oldest first
+         * @description What clients sent and what they got, for every request except the control API's own. The
+         *     journal keeps the most recent entries only (500 by default). Secrets are not kept: client
+         *     assertions appear without their signature; `client_secret`, `password`, `refresh_token`
+         *     and the `Authorization`, `Proxy-Authorization` and `Cookie` headers as `[redacted]`;
+         *     values are cut at 4096 characters.
+         */
+        get: operations["listRequests"];
+        put?: never;
+        post?: never;
+        /** Empties the journal */
+        delete: operations["clearRequests"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__sandbox/scenarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The loaded scenarios, in load order
+         * @description As the scenario files state them (see `scenarios/scenario.schema.json`), with the file each came from.
+         */
+        get: operations["listScenarios"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__sandbox/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resets all state
+         * @description Sequences start again at their first step, rate limits start with full buckets, seeded
+         *     delays start their draws again, and the journal is emptied (as is any other state the
+         *     sandbox keeps). The scenarios stay loaded.
+         */
+        post: operations["resetState"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Error messages */
+        ErrorList: {
+            errors: string[];
+        };
+        StringMap: {
+            [key: string]: string;
+        };
+        Journal: {
+            requests: components["schemas"]["JournalEntry"][];
+        };
+        /** One request and its outcome */
+        JournalEntry: {
+            /** @description Increases by one per request; not reset by clearing the journal. */
+            id: number;
+            /**
+             * Format: date-time
+             * @description When the request arrived.
+             */
+            time: string;
+            /** @description The x-fapi-interaction-id of the response. */
+            interactionId: string;
+            method: string;
+            /** @description The path and query string. */
+            path: string;
+            headers: components["schemas"]["StringMap"];
+            /** @description The form fields of an application/x-www-form-urlencoded body, else null. */
+            form: {
+                [key: string]: string;
+            } | null;
+            /** @description The scenario that answered (a name, or `prefer:code=N` for a Prefer header), else null. */
+            scenario: string | null;
+            /** @description The status sent; null when a transport fault sent none. */
+            status: number | null;
+            /**
+             * @description The transport fault performed, if any.
+             * @enum {string|null}
+             */
+            fault: "connection-reset" | "empty-reply" | "malformed-json" | "truncated-body" | null;
+            /** @description From the request's arrival to the end of its handling, delays included. */
+            durationMs: number;
+            /** @description The TLS client certificate, when the request came with one. */
+            clientCertificate: null | components["schemas"]["CertificateSummary"];
+        };
+        CertificateSummary: {
+            /** @description The subject's distinguished name, e.g. `CN=client, O=Example`. */
+            subject: string;
+            /** @description SHA-256 of the DER certificate, base64url (as `x5t#S256`, RFC 8705 §3.1). */
+            thumbprint: string;
+        };
+        ScenarioList: {
+            scenarios: components["schemas"]["Scenario"][];
+        };
+        /** @description One scenario; exactly one of `response`, `sequence` and `device` is present. */
+        Scenario: {
+            name: string;
+            description: string;
+            /** @description The file the scenario came from. */
+            source: string;
+            match?: {
+                form?: components["schemas"]["StringMap"];
+                headers?: components["schemas"]["StringMap"];
+            };
+            response?: components["schemas"]["ScenarioStep"];
+            /** @description Decides device authorizations selected with the scenario (RFC 8628). */
+            device?: {
+                /** @enum {string} */
+                decision: "approve" | "deny";
+                afterPolls: number;
+            };
+            sequence?: {
+                steps: components["schemas"]["ScenarioStep"][];
+                loop: boolean;
+                key: components["schemas"]["SequenceKey"];
+            };
+        };
+        ScenarioStep: {
+            status?: number;
+            example?: string;
+            headers?: components["schemas"]["StringMap"];
+            /** @description A literal JSON body. */
+            body?: unknown;
+            delay?: components["schemas"]["Delay"];
+            /** @enum {string} */
+            fault?: "connection-reset" | "empty-reply" | "malformed-json" | "truncated-body";
+        };
+        /** @description Milliseconds, or a range drawn from at random (repeatably when seeded). */
+        Delay: number | {
+            min: number;
+            max: number;
+            seed?: number;
+        };
+        /** @description Whose position a request advances; requests without the field or header share one. */
+        SequenceKey: {
+            form: string;
+        } | {
+            header: string;
+        };
         StringList: string[];
         /** Authorisation server metadata */
         Metadata: {
@@ -190,9 +354,6 @@ export interface components {
             expires_in: number;
             interval?: number;
         };
-        ErrorList: {
-            errors: string[];
-        };
         Jwk: {
             /** @enum {string} */
             kty: "EC" | "RSA";
@@ -222,6 +383,29 @@ export interface components {
         };
     };
     responses: {
+        /** @description Done; no body. */
+        Done: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /**
+         * @description A bearer token is configured and the request does not carry it (RFC 6750 §3): no
+         *     `Authorization: Bearer` header, or another token.
+         */
+        Unauthorized: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                /** @description Bearer realm="fapi-token-sandbox", plus error="invalid_token" when a wrong token was sent. */
+                "WWW-Authenticate": string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorList"];
+            };
+        };
         /** @description The metadata document */
         Metadata: {
             headers: {
@@ -379,6 +563,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Decided"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -395,6 +580,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Decided"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -444,6 +630,78 @@ export interface operations {
                 };
             };
             406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The journal */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Journal"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    clearRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Done"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listScenarios: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scenarios */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    resetState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Done"];
+            401: components["responses"]["Unauthorized"];
         };
     };
 }

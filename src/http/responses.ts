@@ -3,6 +3,7 @@
  * no code path can forget it (the provider documents it on every response).
  */
 import type { components } from '../generated/token.js';
+import type { RateLimit } from '../state/index.js';
 
 export type AccessTokenBody = components['schemas']['AccessToken'];
 export type TokenErrorBody = components['schemas']['TokenError'];
@@ -50,6 +51,15 @@ export function tokenError(error: TokenErrorCode, description: string, interacti
 export function errorList(status: number, errors: string[], interactionId: string): Response {
   const body: ErrorListBody = { errors };
   return jsonResponse(status, body, interactionId);
+}
+
+/** 429 from the sandbox's own rate limit: Retry-After is when the client's next request is allowed. */
+export function rateLimited(waitMs: number, limit: RateLimit, interactionId: string): Response {
+  const seconds = Math.ceil(waitMs / 1000);
+  const body: ErrorListBody = {
+    errors: [`Too many requests: the limit is ${limit.requests} per ${limit.windowMs} ms for each client_id; retry after ${seconds} s`],
+  };
+  return jsonResponse(429, body, interactionId, { 'retry-after': String(seconds) });
 }
 
 export function notAcceptable(interactionId: string): Response {

@@ -1,41 +1,44 @@
 /**
  * POST /token. The order of checks is fixed so that outcomes are predictable: a selected
- * scenario; Accept (406); headers (400); body syntax and grant (400); client authentication and
- * the grant's own rules; then the token.
+ * scenario; the client's rate limit (429); Accept (406); headers (400); body syntax and grant
+ * (400); client authentication and the grant's own rules; then the token.
  */
 import type { SandboxConfig } from '../config/options.js';
 import { checkHeaders, checkTokenForm } from '../contract/request.js';
 import { grantHandlers } from '../grants/index.js';
 import { acceptsJson } from '../http/accept.js';
 import { readBody } from '../http/body.js';
+import type { Exchange } from '../http/exchange.js';
 import { parseForm } from '../http/form.js';
 import { endpointsFor } from '../http/issuer.js';
-import { errorList, notAcceptable, tokenError, tokenResponse } from '../http/responses.js';
-import { clientCertificate, type NodeBindings } from '../http/transport.js';
-import { renderScenario } from '../scenarios/render.js';
+import { errorList, notAcceptable, rateLimited, tokenError, tokenResponse } from '../http/responses.js';
+import { clientCertificate } from '../http/transport.js';
+import { answerScenario } from '../scenarios/answer.js';
 import { selectScenario } from '../scenarios/select.js';
 
 /** Who a forced 200 is issued to when the request names no client: scenarios do not authenticate. */
 const SCENARIO_CLIENT = 'sandbox-scenario';
 
 export function tokenHandler(config: SandboxConfig) {
-  const { contract, catalog, issuer, authenticator } = config;
+  const { contract, catalog, issuer, authenticator, state, rateLimit } = config;
   const grants = grantHandlers(config.devices);
-  return async (request: Request, interactionId: string, bindings: NodeBindings | undefined): Promise<Response> => {
+  return async (request: Request, interactionId: string, exchange: Exchange): Promise<Response> => {
     const headers = request.headers;
     const form = parseForm(headers.get('content-type'), await readBody(request, config.maxBodyBytes));
+    const fields = form.ok ? form.fields : undefined;
+    exchange.notes.form = fields;
     const endpoints = endpointsFor(request.url, config);
 
-    const selection = selectScenario(catalog, contract, headers, form.ok ? form.fields : undefined);
+    const selection = selectScenario(catalog, contract, headers, fields);
     if (selection.kind === 'unknown') return errorList(404, selection.errors, interactionId);
     if (selection.kind === 'scenario') {
-      return renderScenario(selection.response, contract, interactionId, () =>
-        issuer.issue(
-          { clientId: (form.ok && form.fields.client_id) || SCENARIO_CLIENT, scope: form.ok ? form.fields.scope : undefined },
-          endpoints,
-        ),
-      );
+      return answerScenario(selection.scenario, {
+        contract, counters: state.counters, request, form: fields, interactionId, exchange,
+        issueToken: () => issuer.issue({ clientId: fields?.client_id || SCENARIO_CLIENT, scope: fields?.scope }, endpoints),
+      });
     }
+    const waitMs = rateLimit && state.rates.take(fields?.client_id ?? '', rateLimit, Date.now());
+    if (waitMs) return rateLimited(waitMs, rateLimit, interactionId);
 
     if (!acceptsJson(headers.get('accept'))) return notAcceptable(interactionId);
     const badHeader = checkHeaders(contract, headers);
@@ -44,7 +47,7 @@ export function tokenHandler(config: SandboxConfig) {
     const input = checkTokenForm(contract, form.fields);
     if (!input.ok) return tokenError(input.violation.error, input.violation.description, interactionId);
 
-    const credentials = { certificate: clientCertificate(headers, bindings, config), audiences: endpoints.audiences };
+    const credentials = { certificate: clientCertificate(headers, exchange.transport, config), audiences: endpoints.audiences };
     const outcome = await grants.get(input.value.grantType)!.handle(input.value, { authenticator, credentials });
     if (!outcome.ok) return tokenError(outcome.violation.error, outcome.violation.description, interactionId);
     return tokenResponse(await issuer.issue(outcome.grant, endpoints), interactionId);

@@ -1,4 +1,15 @@
 /** What a scenario is, once loaded and checked against the contract. */
+
+/** Milliseconds, or a range drawn from at random (repeatably when seeded). */
+export type Delay = number | { min: number; max: number; seed?: number };
+
+/** Faults that break the body of a documented response. */
+export type BodyFault = 'malformed-json' | 'truncated-body';
+/** Faults that send no response at all. */
+export type ConnectionFault = 'connection-reset' | 'empty-reply';
+/** Transport faults: deliberately outside the contract. */
+export type Fault = BodyFault | ConnectionFault;
+
 export interface ScenarioResponse {
   status: number;
   /** A named example of the status in openapi/token.yaml. */
@@ -6,6 +17,27 @@ export interface ScenarioResponse {
   /** Lower-cased header name → value. */
   headers?: Record<string, string>;
   body?: unknown;
+  delay?: Delay;
+  fault?: BodyFault;
+}
+
+/** A step that answers with no response: the connection is reset or closed. */
+export interface ConnectionFaultStep {
+  fault: ConnectionFault;
+  delay?: Delay;
+}
+
+export type ScenarioStep = ScenarioResponse | ConnectionFaultStep;
+
+/** Which request field or header keys a sequence's position. */
+export type SequenceKey = { form: string } | { header: string };
+
+export interface ScenarioSequence {
+  steps: readonly ScenarioStep[];
+  /** After the last step, start again (default: the last step repeats). */
+  loop?: boolean;
+  /** Default: the client_id form field. */
+  key?: SequenceKey;
 }
 
 export interface ScenarioMatch {
@@ -29,19 +61,21 @@ interface ScenarioBase {
   match?: ScenarioMatch;
 }
 
-/** POST /token answers with `response`. */
-export interface ResponseScenario extends ScenarioBase {
-  response: ScenarioResponse;
-  device?: never;
-}
+/** POST /token answers every request the same way (`response`), or step by step (`sequence`). */
+export type ResponseScenario = ScenarioBase &
+  (
+    | { response: ScenarioStep; sequence?: undefined; device?: undefined }
+    | { sequence: ScenarioSequence; response?: undefined; device?: undefined }
+  );
 
 /** POST /device/auth attaches `device` to the device code it issues. */
-export interface DeviceScenario extends ScenarioBase {
-  device: DeviceBehaviour;
-  response?: never;
-}
+export type DeviceScenario = ScenarioBase & { device: DeviceBehaviour; response?: undefined; sequence?: undefined };
 
 export type Scenario = ResponseScenario | DeviceScenario;
 
-export const isResponseScenario = (s: Scenario): s is ResponseScenario => s.response !== undefined;
+export const isResponseScenario = (s: Scenario): s is ResponseScenario => s.device === undefined;
 export const isDeviceScenario = (s: Scenario): s is DeviceScenario => s.device !== undefined;
+
+export function isConnectionFault(step: ScenarioStep): step is ConnectionFaultStep {
+  return !('status' in step);
+}

@@ -5,14 +5,14 @@
  */
 import type { TokenContract } from '../contract/document.js';
 import type { ScenarioCatalog } from './catalog.js';
-import type { ResponseScenario, ScenarioResponse } from './model.js';
+import type { ResponseScenario } from './model.js';
 import { parsePrefer } from './prefer.js';
 
 export const SCENARIO_HEADER = 'x-sandbox-scenario';
 
 export type Selection =
   | { kind: 'none' }
-  | { kind: 'scenario'; name: string; response: ScenarioResponse }
+  | { kind: 'scenario'; scenario: ResponseScenario }
   | { kind: 'unknown'; errors: string[] };
 
 /** Prefer: code=429 alone gets a Retry-After, so a client's back-off has something to read. */
@@ -27,7 +27,7 @@ export function selectScenario(
   const requested = headers.get(SCENARIO_HEADER);
   if (requested !== null) {
     const scenario = catalog.byNameOf(requested.trim());
-    if (scenario) return { kind: 'scenario', name: scenario.name, response: scenario.response };
+    if (scenario) return { kind: 'scenario', scenario };
     return {
       kind: 'unknown',
       errors: [
@@ -41,7 +41,7 @@ export function selectScenario(
   if (prefer.code !== undefined || prefer.example !== undefined) return fromPrefer(contract, prefer.code, prefer.example);
 
   const matched = catalog.match(headers, form);
-  return matched ? { kind: 'scenario', name: matched.name, response: matched.response } : { kind: 'none' };
+  return matched ? { kind: 'scenario', scenario: matched } : { kind: 'none' };
 }
 
 function fromPrefer(contract: TokenContract, code: string | undefined, example: string | undefined): Selection {
@@ -72,7 +72,11 @@ function fromPrefer(contract: TokenContract, code: string | undefined, example: 
   }
   return {
     kind: 'scenario',
-    name: example === undefined ? `prefer:code=${status}` : `prefer:code=${status},example=${example}`,
-    response: { status: status!, example, headers: PREFER_DEFAULT_HEADERS[status!] },
+    scenario: {
+      name: example === undefined ? `prefer:code=${status}` : `prefer:code=${status},example=${example}`,
+      description: 'Selected by the Prefer header',
+      source: 'Prefer',
+      response: { status: status!, example, headers: PREFER_DEFAULT_HEADERS[status!] },
+    },
   };
 }

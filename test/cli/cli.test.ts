@@ -13,7 +13,9 @@ describe('fapi-token-sandbox CLI', () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^fapi-token-sandbox: /);
-    for (const flag of ['--port N', '--host ADDR', '--scenarios DIR', '--help']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--port N', '--host ADDR', '--scenarios DIR', '--rate-limit N/T', '--admin-token T', '--no-admin', '--help']) {
+      expect(r.stdout).toContain(flag);
+    }
   });
 
   it('starts, prints its URL and scenarios, serves, and stops on SIGTERM', async () => {
@@ -56,7 +58,7 @@ describe('fapi-token-sandbox CLI', () => {
     [['--port', '70000'], /--port must be a whole number from 0 to 65535/],
     [['--colour'], /^fapi-token-sandbox: Unknown option '--colour'/m],
     [['--scenarios', '/no/such/folder'], /^fapi-token-sandbox: \/no\/such\/folder: cannot read the scenarios folder \(ENOENT\)$/m],
-    [['--host', 'no-such-host.invalid', '--port', '0'], /cannot bind to host "no-such-host.invalid"/],
+    [['--host', 'no-such-host.invalid', '--port', '0', '--no-admin'], /cannot bind to host "no-such-host.invalid"/],
     [['--clients', '/no/such/clients.yaml'], /^fapi-token-sandbox: \/no\/such\/clients\.yaml: cannot read the clients file \(ENOENT\)$/m],
     [['--signing-alg', 'RS256'], /--signing-alg must be ES256 or PS256, got "RS256"/],
     [['--port', '0', '--tls-port', '0', '--tls-cert', '/no/cert.pem'], /\/no\/cert\.pem: cannot read the TLS certificate \(ENOENT\)/],
@@ -65,6 +67,9 @@ describe('fapi-token-sandbox CLI', () => {
     [['serve'], /unknown command "serve"/],
     [['assertion', '--key', 'demo/keys/sandbox-pkjwt.private.pem'], /assertion needs --client-id/],
     [['assertion', '--client-id', 'x', '--key', 'README.md'], /README\.md: is not a readable private key/],
+    [['--rate-limit', '10'], /^fapi-token-sandbox: --rate-limit must be REQUESTS\/WINDOW with a unit of ms, s, m or h, e\.g\. 10\/1s; got "10"$/m],
+    [['--admin-token', 'short'], /^fapi-token-sandbox: the admin token must be at least 16 characters/m],
+    [['--host', '0.0.0.0', '--port', '0'], /^fapi-token-sandbox: the control API \(\/__sandbox\/\) would be open to the network on 0\.0\.0\.0: set an admin token \(--admin-token or SANDBOX_ADMIN_TOKEN\) or turn it off \(--no-admin\)$/m],
   ])('refuses %j with one clear line and exit 2', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
@@ -119,11 +124,39 @@ describe('fapi-token-sandbox CLI', () => {
     }
   });
 
-  it('warns when binding beyond loopback', async () => {
+  it('warns when binding beyond loopback, where the control API needs its token', async () => {
     const port = await freePort();
-    const s = await startCommand(process.execPath, [CLI, '--host', '0.0.0.0', '--port', String(port)]);
+    const token = 'cli-admin-token-0123456789';
+    const s = await startCommand(process.execPath, [CLI, '--host', '0.0.0.0', '--port', String(port)], { SANDBOX_ADMIN_TOKEN: token });
     try {
       expect(s.output()).toMatch(/warning: listening on 0\.0\.0\.0, not loopback/);
+      const local = `http://127.0.0.1:${port}/__sandbox/scenarios`;
+      expect((await fetch(local)).status).toBe(401);
+      expect((await fetch(local, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('logs one JSON line per request on a non-terminal stdout, without the assertion', async () => {
+    const port = await freePort();
+    const s = await startCommand(process.execPath, [CLI, '--port', String(port), '--rate-limit', '1/1m', '--no-admin']);
+    try {
+      const fields = await pkjwtForm(s.url);
+      const assertion = fields.client_assertion!;
+      expect((await fetch(tokenRequest(s.url, fields))).status).toBe(200);
+      expect((await fetch(tokenRequest(s.url, await pkjwtForm(s.url)))).status).toBe(429);
+      expect((await fetch(`${s.url}/__sandbox/requests`)).status).toBe(404);
+      const jsonLines = () => s.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      for (let i = 0; i < 100 && jsonLines().length < 3; i++) await new Promise((r) => setTimeout(r, 20)); // stdout is a pipe
+      const lines = jsonLines();
+      expect(lines.map((l) => [l.msg, l.client, l.status])).toEqual([
+        ['request', 'sandbox-pkjwt', 200],
+        ['request', 'sandbox-pkjwt', 429],
+        ['request', undefined, 404],
+      ]);
+      expect(lines[0]).toEqual({ time: expect.any(String), level: 'info', msg: 'request', interactionId: expect.any(String), method: 'POST', path: '/token', client: 'sandbox-pkjwt', status: 200, ms: expect.any(Number) });
+      expect(s.output()).not.toContain(assertion.split('.')[0]);
     } finally {
       await s.stop();
     }

@@ -33,6 +33,12 @@ export function demoAssertion(audience: string, overrides: Partial<AssertionOpti
   return createClientAssertion({ clientId: DEMO.pkjwt.clientId, audience, key: demoKey, ...overrides });
 }
 
+/** A complete private_key_jwt token request body for the PS256 demo client. */
+export async function ps256Form(audience: string, extra: Fields = {}): Promise<Fields> {
+  const assertion = await createClientAssertion({ clientId: DEMO.pkjwtPs256.clientId, audience, key: demoKeyPs256 });
+  return { grant_type: 'client_credentials', client_id: DEMO.pkjwtPs256.clientId, client_assertion_type: JWT_BEARER, client_assertion: assertion, ...extra };
+}
+
 /** A complete private_key_jwt token request body for the ES256 demo client. */
 export async function pkjwtForm(audience: string, extra: Fields = {}): Promise<Fields> {
   return {

@@ -9,10 +9,12 @@ import { loadTokenContract } from '../../src/contract/document.js';
 import { ScenarioCatalog } from '../../src/scenarios/catalog.js';
 import type { Scenario } from '../../src/scenarios/model.js';
 import { tokenRequest } from '../support/requests.js';
+import { shippedWithoutDelays } from '../support/scenarios.js';
 
 const BASE = 'http://sandbox.test';
 const contract = loadTokenContract();
-const app = createApp();
+// Statuses and bodies are checked here; delays over HTTP (test/e2e).
+const app = createApp({ scenarios: shippedWithoutDelays() });
 
 async function call(headers: Record<string, string>, body: Record<string, string> | string = { client_id: 'c' }) {
   const res = await app.fetch(tokenRequest(BASE, body, headers));
@@ -202,9 +204,8 @@ describe('scenario files', () => {
     expect(failure('name: a\ndescription: d\nresponse: {status: 406, body: {errors: [x]}}')).toBe(
       'test.yaml: at response.body: status 406 is documented without a body',
     );
-    expect(parse('name: a\ndescription: d\nresponse: {status: 400, body: {error: invalid_scope, error_description: nope}}')[0]!.response!.body).toEqual({
-      error: 'invalid_scope',
-      error_description: 'nope',
+    expect(parse('name: a\ndescription: d\nresponse: {status: 400, body: {error: invalid_scope, error_description: nope}}')[0]!.response).toMatchObject({
+      body: { error: 'invalid_scope', error_description: 'nope' },
     });
   });
 
@@ -220,6 +221,43 @@ describe('scenario files', () => {
     expect(failure('name: a\ndescription: d\nresponse: {status: 400, example: invalid_client, body: {error: invalid_client}}')).toBe(
       'test.yaml: at response: give either example or body, not both',
     );
+  });
+
+  it('reads sequences, delays and faults', () => {
+    const [flaky] = parse(
+      'name: f\ndescription: d\nsequence:\n  loop: true\n  key: {header: X-Test-Run}\n  steps:\n    - {status: 504, delay: {min: 10, max: 20, seed: 1}}\n    - {fault: connection-reset}\n    - {status: 200, fault: truncated-body}',
+    );
+    expect(flaky!.sequence).toEqual({
+      loop: true,
+      key: { header: 'x-test-run' },
+      steps: [{ status: 504, delay: { min: 10, max: 20, seed: 1 } }, { fault: 'connection-reset' }, expect.objectContaining({ status: 200, fault: 'truncated-body' })],
+    });
+  });
+
+  it('checks sequences, delays and faults', () => {
+    expect(failure('name: a\ndescription: d')).toBe('test.yaml: at (top level): must have the property "response", or must have the property "sequence", or must have the property "device"');
+    expect(failure('name: a\ndescription: d\nresponse: {status: 500}\nsequence: {steps: [{status: 500}]}')).toBe(
+      'test.yaml: at (top level): give one of response, sequence and device, not response and sequence',
+    );
+    expect(failure('name: a\ndescription: d\nsequence: {steps: []}')).toBe('test.yaml: at sequence.steps: must have at least 1 item');
+    expect(failure('name: a\ndescription: d\nsequence: {steps: [{status: 500}, {status: 418}]}')).toMatch(/^test\.yaml: at sequence\.steps\[1\]\.status: must be one of/);
+    expect(failure('name: a\ndescription: d\nsequence: {key: {form: client_id, header: x-run}, steps: [{status: 500}]}')).toBe(
+      'test.yaml: at sequence.key: give either form or header, not both',
+    );
+    expect(failure('name: a\ndescription: d\nresponse: {}')).toBe('test.yaml: at response: must have the property "status", or must have the property "fault"');
+    expect(failure('name: a\ndescription: d\nresponse: {status: 500, delay: -1}')).toMatch(/^test\.yaml: at response\.delay: must be at least 0, or/);
+    expect(failure('name: a\ndescription: d\nresponse: {status: 500, delay: 600001}')).toMatch(/^test\.yaml: at response\.delay: must be at most 600000, or/);
+    expect(failure('name: a\ndescription: d\nresponse: {status: 500, delay: {min: 20, max: 10}}')).toBe(
+      'test.yaml: at response.delay: min (20) must not be greater than max (10)',
+    );
+    expect(failure('name: a\ndescription: d\nresponse: {fault: connection-reset, status: 200}')).toBe(
+      'test.yaml: at response.status: a connection-reset sends no response, so it takes no status',
+    );
+    expect(failure('name: a\ndescription: d\nresponse: {fault: truncated-body}')).toBe('test.yaml: at response: the truncated-body fault needs the status whose body it breaks');
+    expect(failure('name: a\ndescription: d\nresponse: {status: 406, fault: malformed-json}')).toBe(
+      'test.yaml: at response.fault: status 406 is documented without a body, so malformed-json has nothing to break',
+    );
+    expect(failure('name: a\ndescription: d\nresponse: {status: 200, fault: timeout}')).toMatch(/^test\.yaml: at response\.fault: must be one of: connection-reset/);
   });
 
   it('rejects a name used twice across files, naming both', () => {

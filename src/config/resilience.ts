@@ -1,0 +1,72 @@
+/**
+ * The options for resilience testing (rate limits, the control API and its journal, logs) and
+ * the checks that keep them safe: the control API is never open beyond loopback without a token.
+ */
+import { quietLogger, type Logger } from '../log/logger.js';
+import { memoryState, type RateLimit, type SandboxState } from '../state/index.js';
+import { OptionError } from './errors.js';
+import { isLoopback } from './network.js';
+
+export interface ResilienceOptions {
+  /** A per-client rate limit (token bucket, keyed by client_id): e.g. { requests: 10, windowMs: 1000 }. Default none. */
+  rateLimit?: RateLimit;
+  /** The control API under /__sandbox/ (default true). */
+  admin?: boolean;
+  /** A bearer token the control API then requires; needed when listening beyond loopback. */
+  adminToken?: string;
+  /** How many requests the journal keeps (default 500). */
+  journalSize?: number;
+  /** Where log records go: one per request, and live reload's. Default: nowhere. */
+  logger?: Logger;
+}
+
+export interface ResilienceConfig {
+  state: SandboxState;
+  rateLimit?: RateLimit;
+  /** The control API, or undefined when it is off. */
+  admin?: { token?: string };
+  logger: Logger;
+}
+
+// RFC 6750 §2.1 b64token; 16 characters at least so that the token is not guessable in practice.
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]{16,}=*$/;
+
+const isCount = (n: number | undefined) => n !== undefined && Number.isSafeInteger(n) && n >= 1;
+
+export function resolveResilience(options: ResilienceOptions): ResilienceConfig {
+  const { rateLimit, adminToken, journalSize } = options;
+  if (rateLimit && !(isCount(rateLimit.requests) && isCount(rateLimit.windowMs))) {
+    throw new OptionError('rateLimit needs requests and windowMs as positive whole numbers');
+  }
+  if (journalSize !== undefined && !isCount(journalSize)) throw new OptionError('journalSize must be a positive whole number');
+  if (adminToken !== undefined && !BEARER_TOKEN.test(adminToken)) {
+    throw new OptionError('the admin token must be at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. openssl rand -hex 16)');
+  }
+  return {
+    state: memoryState(journalSize),
+    rateLimit,
+    admin: options.admin === false ? undefined : { token: adminToken },
+    logger: options.logger ?? quietLogger,
+  };
+}
+
+/** Refuses to expose the control API beyond loopback without a token. */
+export function checkAdminExposure(host: string, config: ResilienceConfig): void {
+  if (config.admin && config.admin.token === undefined && !isLoopback(host)) {
+    throw new OptionError(
+      `the control API (/__sandbox/) would be open to the network on ${host}: set an admin token (--admin-token or SANDBOX_ADMIN_TOKEN) or turn it off (--no-admin)`,
+    );
+  }
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Reads a rate limit written as REQUESTS/WINDOW: 10/1s, 100/1m, 5/500ms. */
+export function parseRateLimit(text: string): RateLimit {
+  const m = /^(\d{1,9})\/(\d{1,9})(ms|s|m|h)$/.exec(text.trim());
+  const limit = m && { requests: Number(m[1]), windowMs: Number(m[2]) * UNIT_MS[m[3]!]! };
+  if (!limit || !isCount(limit.requests) || !isCount(limit.windowMs)) {
+    throw new OptionError(`--rate-limit must be REQUESTS/WINDOW with a unit of ms, s, m or h, e.g. 10/1s; got "${text}"`);
+  }
+  return limit;
+}

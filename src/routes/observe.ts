@@ -1,0 +1,40 @@
+/**
+ * Watches every request: one log line each (interaction id, client, scenario, status, time) and a
+ * journal entry for each request except the control API's own. Both happen after the answer,
+ * from the notes the handlers left; neither ever holds a secret.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { SandboxConfig } from '../config/options.js';
+import { transportOf, type RequestNotes } from '../http/exchange.js';
+import { peerCertificate } from '../http/peer-certificate.js';
+import { journalForm, journalHeaders } from '../http/redact.js';
+
+export const ADMIN_BASE = '/__sandbox';
+
+export type ObservedEnv = { Variables: { interactionId: string; notes: RequestNotes } };
+
+export function observe({ state, logger }: SandboxConfig): MiddlewareHandler<ObservedEnv> {
+  return async (c, next) => {
+    const time = new Date().toISOString();
+    const started = performance.now();
+    const notes: RequestNotes = {};
+    c.set('notes', notes);
+    await next();
+
+    const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    const interactionId = c.get('interactionId');
+    const { pathname, search } = new URL(c.req.url);
+    const status = notes.status !== undefined ? notes.status : c.res.status;
+    logger({
+      level: 'info', msg: 'request', interactionId, method: c.req.method, path: pathname,
+      client: notes.form?.client_id, scenario: notes.scenario, fault: notes.fault, status, ms: durationMs,
+    });
+    if (pathname.startsWith(`${ADMIN_BASE}/`)) return;
+    state.journal.record({
+      time, interactionId, method: c.req.method, path: pathname + search,
+      headers: journalHeaders(c.req.raw.headers), form: journalForm(notes.form),
+      scenario: notes.scenario ?? null, status, fault: notes.fault ?? null, durationMs,
+      clientCertificate: peerCertificate(transportOf(c.env)),
+    });
+  };
+}

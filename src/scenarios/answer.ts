@@ -1,0 +1,48 @@
+/**
+ * Answers a request with a selected scenario: picks the step (sequences), waits (delays), then
+ * renders the response, or breaks it (transport faults).
+ */
+import type { TokenContract } from '../contract/document.js';
+import type { Exchange } from '../http/exchange.js';
+import { errorList, type AccessTokenBody } from '../http/responses.js';
+import type { Counters } from '../state/index.js';
+import { delayMs, sleep } from './delays.js';
+import { breakConnection, malformJson, truncateBody } from './faults.js';
+import { isConnectionFault, type ResponseScenario, type ScenarioResponse } from './model.js';
+import { renderScenario } from './render.js';
+import { stepFor } from './sequences.js';
+
+export interface AnswerContext {
+  contract: TokenContract;
+  counters: Counters;
+  request: Request;
+  form: Readonly<Record<string, string>> | undefined;
+  interactionId: string;
+  exchange: Exchange;
+  issueToken: () => Promise<AccessTokenBody>;
+}
+
+export async function answerScenario(scenario: ResponseScenario, ctx: AnswerContext): Promise<Response> {
+  const { notes, transport } = ctx.exchange;
+  const step = stepFor(scenario, ctx.counters, ctx.request.headers, ctx.form);
+  notes.scenario = scenario.name;
+  if (step.delay !== undefined) await sleep(delayMs(step.delay, scenario.name, ctx.counters), ctx.request.signal);
+
+  const render = (spec: ScenarioResponse) => renderScenario(spec, ctx.contract, ctx.interactionId, ctx.issueToken);
+  if (step.fault === undefined) return render(step);
+  if (step.fault === 'malformed-json') {
+    notes.fault = step.fault;
+    return malformJson(await render(step));
+  }
+  // The other faults act on the socket, which app.fetch has none of.
+  if (transport === undefined) {
+    return errorList(500, [`the ${step.fault} fault needs a real connection: start the sandbox with startSandbox()`], ctx.interactionId);
+  }
+  notes.fault = step.fault;
+  if (isConnectionFault(step)) {
+    notes.status = null;
+    return breakConnection(step.fault, transport);
+  }
+  notes.status = step.status;
+  return truncateBody(await render(step), transport);
+}

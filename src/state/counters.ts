@@ -1,0 +1,24 @@
+/**
+ * Named counters: how many times something happened before (a sequence's position for one key,
+ * the draw number of a seeded delay). Bounded: past the capacity the oldest counter is dropped,
+ * which only restarts that counter.
+ */
+import { setBounded } from './bounded.js';
+
+export interface Counters {
+  /** Returns how many times `key` was counted before, and counts this time. */
+  next(key: string): number;
+  clear(): void;
+}
+
+export function memoryCounters(capacity = 10_000): Counters {
+  const counts = new Map<string, number>();
+  return {
+    next(key) {
+      const seen = counts.get(key) ?? 0;
+      setBounded(counts, key, seen + 1, capacity);
+      return seen;
+    },
+    clear: () => counts.clear(),
+  };
+}

@@ -1,0 +1,28 @@
+/** The request journal: the most recent requests, oldest first, within a fixed capacity. */
+import type { components } from '../generated/sandbox.js';
+
+export type JournalEntry = components['schemas']['JournalEntry'];
+
+export const DEFAULT_JOURNAL_SIZE = 500;
+
+export interface Journal {
+  /** Adds an entry, numbering it; the oldest entry goes when the journal is full. */
+  record(entry: Omit<JournalEntry, 'id'>): void;
+  list(): JournalEntry[];
+  clear(): void;
+}
+
+export function memoryJournal(capacity = DEFAULT_JOURNAL_SIZE): Journal {
+  let entries: JournalEntry[] = [];
+  let lastId = 0;
+  return {
+    record(entry) {
+      entries.push({ id: ++lastId, ...entry });
+      if (entries.length > capacity) entries.shift();
+    },
+    list: () => [...entries],
+    clear() {
+      entries = [];
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Token buckets, one per key: a bucket holds up to `requests` tokens and refills at
+ * `requests` per `windowMs`, so a client may burst up to the limit and then gets one request per
+ * windowMs/requests. Bounded like the counters; a dropped bucket starts full again.
+ */
+import { setBounded } from './bounded.js';
+
+export interface RateLimit {
+  requests: number;
+  windowMs: number;
+}
+
+export interface RateBuckets {
+  /** Takes a token; returns undefined when one was there, else the milliseconds until one is. */
+  take(key: string, limit: RateLimit, nowMs: number): number | undefined;
+  clear(): void;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export function memoryRateBuckets(capacity = 10_000): RateBuckets {
+  const buckets = new Map<string, Bucket>();
+  return {
+    take(key, limit, nowMs) {
+      const perMs = limit.requests / limit.windowMs;
+      const bucket = buckets.get(key) ?? { tokens: limit.requests, at: nowMs };
+      const tokens = Math.min(limit.requests, bucket.tokens + (nowMs - bucket.at) * perMs);
+      const allowed = tokens >= 1;
+      setBounded(buckets, key, { tokens: allowed ? tokens - 1 : tokens, at: nowMs }, capacity);
+      return allowed ? undefined : Math.ceil((1 - tokens) / perMs);
+    },
+    clear: () => buckets.clear(),
+  };
+}
