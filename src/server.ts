@@ -7,8 +7,10 @@
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.js';
+import { DEFAULT_CONNECTION_LIMITS, guardClientErrors, invalidRequestResponse, serverOptions, type ConnectionLimits } from './http/connection-limits.js';
 import { ConfigError } from './config/errors.js';
 import { DEMO_PKI, type SandboxOptions } from './config/options.js';
 import { checkAdminExposure } from './config/resilience.js';
@@ -30,6 +32,8 @@ export interface StartOptions extends SandboxOptions {
   tlsCertFile?: string;
   /** PEM private key of the HTTPS listener; default: the demo server key. */
   tlsKeyFile?: string;
+  /** Timeouts and sizes that protect the listeners from slow and hostile clients. */
+  limits?: Partial<ConnectionLimits>;
   /** Reload the scenarios folder when its files change (default true; not with `scenarios`). */
   watch?: boolean;
 }
@@ -46,14 +50,15 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-function listen(start: (ready: () => void) => ServerType): Promise<ServerType> {
+function listen(server: Server, port: number, host: string, limits: ConnectionLimits): Promise<Server> {
+  guardClientErrors(server, limits);
   return new Promise((resolve, reject) => {
-    const server = start(() => resolve(server));
     server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
   });
 }
 
-function closeServer(server: ServerType): Promise<void> {
+function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((err) => (err ? reject(err) : resolve()));
     if ('closeAllConnections' in server) server.closeAllConnections();
@@ -88,16 +93,16 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
   checkAdminExposure(host, app.config);
   const tls = options.tlsPort === undefined ? undefined : tlsOptions(options);
 
-  const http = await listen((ready) => serve({ fetch: app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host }, ready));
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
+  const listener = getRequestListener(app.fetch, { hostname: host, errorHandler: invalidRequestResponse });
+  const http = await listen(createHttpServer(serverOptions(limits), listener), options.port ?? DEFAULT_PORT, host, limits);
   const port = (http.address() as AddressInfo).port;
   app.config.listeners.httpPort = port;
 
-  let https: ServerType | undefined;
+  let https: Server | undefined;
   if (tls) {
     try {
-      https = await listen((ready) =>
-        serve({ fetch: app.fetch, port: options.tlsPort, hostname: host, createServer: createHttpsServer, serverOptions: tls }, ready),
-      );
+      https = await listen(createHttpsServer({ ...serverOptions(limits), ...tls }, listener), options.tlsPort!, host, limits);
     } catch (err) {
       await closeServer(http);
       throw err;

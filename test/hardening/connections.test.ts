@@ -1,0 +1,85 @@
+/**
+ * Hostile and broken clients at the connection level, over raw sockets: what Node refuses before
+ * any handler runs must still be a documented answer, and a slow client is cut off while others
+ * keep being served.
+ */
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { pkjwtForm } from '../support/clients.js';
+import { contractProblems } from '../support/contract-validator.js';
+import { tokenRequest } from '../support/requests.js';
+
+let sandbox: RunningSandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, limits: { requestTimeoutMs: 1000 } });
+});
+afterAll(() => sandbox?.close());
+
+/** Sends raw bytes (optionally in slow pieces) and collects everything until the server closes. */
+function raw(pieces: string[], gapMs = 0): Promise<{ text: string; closedAfterMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = connect(sandbox.port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (d) => (text += d.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ text, closedAfterMs: Date.now() - started }));
+    socket.on('connect', async () => {
+      for (const piece of pieces) {
+        if (socket.destroyed) return;
+        socket.write(piece);
+        if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+      }
+    });
+  });
+}
+
+/** Parses a raw HTTP/1.1 answer and checks it against the contract as a POST /token answer. */
+function expectDocumented400(text: string, description: RegExp) {
+  const [head, body = ''] = text.split('\r\n\r\n');
+  const [statusLine, ...headerLines] = head!.split('\r\n');
+  expect(statusLine).toBe('HTTP/1.1 400 Bad Request');
+  const headers = new Headers(headerLines.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()] as [string, string]));
+  expect(contractProblems('POST', '/token', 400, headers, body)).toEqual([]);
+  expect(JSON.parse(body)).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(description) });
+}
+
+describe('refusals Node makes before any handler', () => {
+  it('answers malformed HTTP with the documented 400', async () => {
+    const { text } = await raw(['GARBAGE\r\n\r\n']);
+    expectDocumented400(text, /not valid HTTP\/1\.1/);
+  });
+
+  it('answers over-large headers with the documented 400 (not 431)', async () => {
+    const { text } = await raw([`POST /token HTTP/1.1\r\nHost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`]);
+    expectDocumented400(text, /headers are larger/);
+  });
+
+  it('answers an invalid Host header with the documented 400', async () => {
+    const { text } = await raw(['POST /token HTTP/1.1\r\nHost: bad host name\r\ncontent-length: 0\r\nconnection: close\r\n\r\n']);
+    expectDocumented400(text, /cannot be read/);
+  });
+});
+
+describe('slow clients', () => {
+  it('cuts off a client that dribbles its headers, while others keep being served', async () => {
+    const pieces = ['POST /token HTTP/1.1\r\n', ...Array.from({ length: 40 }, (_, i) => `x-slow-${i}: 1\r\n`)];
+    const slow = raw(pieces, 100); // would take 4 s to finish its headers
+    const served: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      served.push((await fetch(tokenRequest(sandbox.url, await pkjwtForm(sandbox.url)))).status);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const { text, closedAfterMs } = await slow;
+    expect(served).toEqual([200, 200, 200, 200, 200]);
+    expect(closedAfterMs).toBeLessThan(3500);
+    expectDocumented400(text, /not received in time/);
+  });
+
+  it('cuts off a client that dribbles its body', async () => {
+    const head = `POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 400\r\n\r\n`;
+    const { closedAfterMs } = await raw([head, ...Array.from({ length: 40 }, () => 'aaaaaaaaaa')], 100);
+    expect(closedAfterMs).toBeLessThan(3500);
+  });
+});
