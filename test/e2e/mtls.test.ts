@@ -50,6 +50,15 @@ describe('tls_client_auth', () => {
     }
   });
 
+  it('shows the certificate in the request journal by subject and thumbprint, never whole', async () => {
+    await undiciFetch(`${sandbox.url}/__sandbox/requests`, { method: 'DELETE' });
+    await post(sandbox.mtlsUrl!, mtlsForm, agent(DEMO.mtls));
+    const { requests } = (await (await undiciFetch(`${sandbox.url}/__sandbox/requests`)).json()) as { requests: { clientCertificate: unknown }[] };
+    expect(requests.map((r) => r.clientCertificate)).toEqual([
+      { subject: 'CN=sandbox-mtls,OU=demo clients,O=fapi-token-sandbox DEMO ONLY,C=BR', thumbprint: thumbprint(DEMO.mtls.cert) },
+    ]);
+  });
+
   it('without a certificate answers invalid_client', async () => {
     const r = await post(sandbox.mtlsUrl!, mtlsForm, agent());
     expect(r).toEqual({ status: 400, body: { error: 'invalid_client', error_description: expect.stringMatching(/^no client authentication/) } });
