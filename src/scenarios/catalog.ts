@@ -1,6 +1,6 @@
 /**
  * The loaded scenarios, indexed so that selection costs the same with ten scenarios or ten
- * thousand: by name, and for match rules by one of their conditions (field or header = value).
+ * thousand: by name, and for match rules by the rarest of their conditions (field or header = value).
  */
 import type { Scenario } from './model.js';
 
@@ -8,33 +8,47 @@ type Key = string;
 const formKey = (name: string, value: string): Key => `f\u0000${name}\u0000${value}`;
 const headerKey = (name: string, value: string): Key => `h\u0000${name}\u0000${value}`;
 
+interface Condition {
+  key: Key;
+  /** A form field name, or a header name. */
+  in: 'form' | 'header';
+  name: string;
+}
+
+function conditionsOf(s: Scenario): Condition[] {
+  return [
+    ...Object.entries(s.match?.form ?? {}).map(([name, value]) => ({ key: formKey(name, value), in: 'form' as const, name })),
+    ...Object.entries(s.match?.headers ?? {}).map(([name, value]) => ({ key: headerKey(name, value), in: 'header' as const, name })),
+  ];
+}
+
 export class ScenarioCatalog {
   private readonly byName = new Map<string, Scenario>();
   /** One condition of each match rule → the rules (in load order) that have it. */
   private readonly byCondition = new Map<Key, Scenario[]>();
-  /** Header names that appear in indexed conditions: the only headers worth looking up. */
+  /** Form fields and header names that appear in indexed conditions: the only ones worth looking up. */
+  private readonly indexedFields = new Set<string>();
   private readonly indexedHeaders = new Set<string>();
   private readonly order = new Map<Scenario, number>();
 
   constructor(readonly scenarios: readonly Scenario[]) {
+    const conditions = scenarios.map(conditionsOf);
+    const rulesWith = new Map<Key, number>();
+    for (const c of conditions.flat()) rulesWith.set(c.key, (rulesWith.get(c.key) ?? 0) + 1);
+
     scenarios.forEach((s, i) => {
       this.byName.set(s.name, s);
       this.order.set(s, i);
-      const key = this.indexKey(s);
-      if (key === undefined) return;
-      const bucket = this.byCondition.get(key);
+      // Each rule is indexed by its rarest condition, so that a condition many rules share
+      // (grant_type=client_credentials) never makes a bucket that every request walks through.
+      const own = conditions[i]!;
+      if (own.length === 0) return;
+      const rarest = own.reduce((best, c) => (rulesWith.get(c.key)! < rulesWith.get(best.key)! ? c : best));
+      (rarest.in === 'form' ? this.indexedFields : this.indexedHeaders).add(rarest.name);
+      const bucket = this.byCondition.get(rarest.key);
       if (bucket) bucket.push(s);
-      else this.byCondition.set(key, [s]);
+      else this.byCondition.set(rarest.key, [s]);
     });
-  }
-
-  private indexKey(s: Scenario): Key | undefined {
-    const form = s.match?.form && Object.entries(s.match.form)[0];
-    if (form) return formKey(form[0], form[1]);
-    const header = s.match?.headers && Object.entries(s.match.headers)[0];
-    if (!header) return undefined;
-    this.indexedHeaders.add(header[0]);
-    return headerKey(header[0], header[1]);
   }
 
   get names(): string[] {
@@ -57,7 +71,12 @@ export class ScenarioCatalog {
         }
       }
     };
-    if (form) for (const name in form) consider(this.byCondition.get(formKey(name, form[name]!)));
+    if (form) {
+      for (const name of this.indexedFields) {
+        const value = form[name];
+        if (typeof value === 'string') consider(this.byCondition.get(formKey(name, value)));
+      }
+    }
     for (const name of this.indexedHeaders) {
       const value = headers.get(name);
       if (value !== null) consider(this.byCondition.get(headerKey(name, value)));
