@@ -2,7 +2,8 @@
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const SANDBOX_CLI = `${ROOT}dist/cli.js`;
+/** What `fapi-token-sandbox` and `npm start` run. */
+export const SANDBOX_CLI = `${ROOT}dist/bin.cjs`;
 export const PRISM = `${ROOT}node_modules/.bin/prism`;
 export const TOKEN_DOCUMENT = `${ROOT}openapi/token.yaml`;
 export const DEMO_KEY_FILE = `${ROOT}demo/keys/sandbox-pkjwt.private.pem`;
