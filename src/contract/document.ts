@@ -3,11 +3,10 @@
  * it: the request's header and body rules, and for each documented status its headers, body
  * schema and named examples. Done once at start-up.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { TOKEN_DOCUMENT_JSON, TOKEN_DOCUMENT_SHA256 } from '../generated/token-document.js';
+import { shippedDocument } from '../config/shipped-documents.js';
 import { compileSchema, deref, type Check, type Schema } from './schema.js';
 
 export const TOKEN_DOCUMENT_PATH = fileURLToPath(new URL('../../openapi/token.yaml', import.meta.url));
@@ -44,18 +43,9 @@ const SELECTOR_HEADERS = new Set(['x-sandbox-scenario', 'prefer']);
 
 type Doc = Record<string, unknown>;
 
-/**
- * The document's data. Parsing the YAML costs about a sixth of the start-up, so while the file
- * holds the very text src/generated/token-document.ts was generated from, its JSON is used.
- */
-function readDocument(path: string): Doc {
-  const text = readFileSync(path, 'utf8');
-  const unchanged = createHash('sha256').update(text).digest('hex') === TOKEN_DOCUMENT_SHA256;
-  return (unchanged ? JSON.parse(TOKEN_DOCUMENT_JSON) : parse(text)) as Doc;
-}
-
 export function loadTokenContract(path = TOKEN_DOCUMENT_PATH): TokenContract {
-  const doc = readDocument(path);
+  const text = readFileSync(path, 'utf8');
+  const doc = (shippedDocument(text) ?? parse(text)) as Doc;
   const paths = doc.paths as Doc;
   const operation = deref<Doc>(doc, (deref<Doc>(doc, paths['/token'])).post);
 
