@@ -18,6 +18,8 @@ export interface LoadResult {
   requests: number;
   /** Requests per second, averaged over the measured seconds. */
   rps: number;
+  /** The busiest second's requests. */
+  peakRps: number;
   p50Ms: number;
   p99Ms: number;
   /** Connection errors and timeouts. */
@@ -51,6 +53,7 @@ function summarise(result: autocannon.Result, expectedStatus: number): LoadResul
   return {
     requests: result.requests.total,
     rps: result.requests.average,
+    peakRps: result.requests.max,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors, // includes timeouts
