@@ -5,7 +5,7 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import type { LoadResult } from './load.js';
 import type { ReplayMemoryReport } from './replay-memory.js';
-import { LOAD } from './settings.js';
+import { LOAD, STARTUP_SAMPLES } from './settings.js';
 
 export type RunId = 'sandbox-success' | 'sandbox-forced' | 'prism' | 'bare-node' | 'scenarios-small' | 'scenarios-large';
 
@@ -104,7 +104,7 @@ export function markdownReport(runs: RunRecord[], r: Ratios, goals: Target[], re
     `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node.js ${m.node}. autocannon, ${LOAD.connections} connections, ` +
       `${LOAD.warmupSeconds} s warm-up, ${LOAD.measuredSeconds} s measured per run, load generator and server on the same machine.`,
     '',
-    '| Run | Status | req/s | p50 ms | p99 ms | Errors | Unexpected | Peak RSS MB | Start-up ms | Server CPU µs/req | Load gen. cores |',
+    `| Run | Status | req/s | p50 ms | p99 ms | Errors | Unexpected | Peak RSS MB | Start-up ms (median of ${STARTUP_SAMPLES}) | Server CPU µs/req | Load gen. cores |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...runs.map(
       (run) =>
