@@ -20,6 +20,8 @@ export interface RunRecord {
   serverCpuUsPerRequest: number;
   /** CPU the load generator used in the measured period, in cores (1 = one core busy). */
   loadGeneratorCores: number;
+  /** CPU the rest of the machine used meanwhile, in cores: high when something else competed. */
+  otherCores: number;
   /** Single-use request bodies that had to be sent twice (the pool was too small). */
   reusedBodies: number;
 }
@@ -99,19 +101,32 @@ export function runProblems(run: RunRecord): string[] {
   return problems;
 }
 
+/** Above this, something outside the bench competed for the CPUs during a run. */
+const BUSY_MACHINE_CORES = 0.35;
+
+/** Runs whose numbers were bent by other work on the machine. */
+export function contendedRuns(runs: RunRecord[]): string[] {
+  return runs
+    .filter((run) => run.otherCores > BUSY_MACHINE_CORES)
+    .map((run) => `${run.label} (${fixed(run.otherCores, 2)} cores used by others)`);
+}
+
 export function markdownReport(runs: RunRecord[], r: Ratios, goals: Target[], replay: ReplayMemoryReport, m: Machine): string {
   const lines = [
     `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node.js ${m.node}. autocannon, ${LOAD.connections} connections, ` +
       `${LOAD.warmupSeconds} s warm-up, ${LOAD.measuredSeconds} s measured per run, load generator and server on the same machine.`,
     '',
-    `| Run | Status | req/s | p50 ms | p99 ms | Errors | Unexpected | Peak RSS MB | Start-up ms (median of ${STARTUP_SAMPLES}) | Server CPU µs/req | Load gen. cores |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| Run | Status | req/s | p50 ms | p99 ms | Errors | Unexpected | Peak RSS MB | Start-up ms (median of ${STARTUP_SAMPLES}) | Server CPU µs/req | Load gen. cores | Other cores |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...runs.map(
       (run) =>
         `| ${run.label} | ${run.expectedStatus} | ${fixed(run.load.rps)} | ${fixed(run.load.p50Ms)} | ${fixed(run.load.p99Ms)} | ` +
         `${run.load.errors} | ${run.load.unexpected} | ${fixed(run.peakRssMb)} | ${fixed(run.startupMs)} | ` +
-        `${fixed(run.serverCpuUsPerRequest)} | ${fixed(run.loadGeneratorCores, 2)} |`,
+        `${fixed(run.serverCpuUsPerRequest)} | ${fixed(run.loadGeneratorCores, 2)} | ${fixed(run.otherCores, 2)} |`,
     ),
+    ...(contendedRuns(runs).length > 0
+      ? ['', `**Other work competed for the CPUs during:** ${contendedRuns(runs).join('; ')}. Rerun on a quiet machine.`]
+      : []),
     '',
     `Ratios: success path / bare node:http ${ratio(r.successVsBareNode)}, success path / Prism ${ratio(r.successVsPrism)}, ` +
       `forced scenario / bare node:http ${ratio(r.forcedVsBareNode)}, forced scenario / Prism ${ratio(r.forcedVsPrism)}, ` +

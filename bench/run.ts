@@ -12,7 +12,8 @@ import { freePort } from '../test/support/ports.js';
 import { measureLoad, type LoadRequest, type LoadResult } from './load.js';
 import { BARE_NODE_SERVER, PRISM, PROFILES_DIR, REPLAY_MEMORY_SCRIPT, RESULTS_FILE, SANDBOX_CLI, TOKEN_DOCUMENT } from './paths.js';
 import type { ReplayMemoryReport } from './replay-memory.js';
-import { machine, markdownReport, ratios, runProblems, targets, type RunId, type RunRecord } from './report.js';
+import { machineBusySeconds } from './proc.js';
+import { contendedRuns, machine, markdownReport, ratios, runProblems, targets, type RunId, type RunRecord } from './report.js';
 import { AssertionBodies } from './request-bodies.js';
 import { writeScenarioDir } from './scenario-files.js';
 import { startServer, stopAllServers } from './server-process.js';
@@ -57,14 +58,18 @@ async function measure(plan: RunPlan): Promise<RunRecord> {
   const startupMs = median(startups);
   try {
     let serverCpu = 0;
+    let machineBusy = 0;
     let driverCpu = process.cpuUsage();
     const load = await measureLoad(server.url, plan.request, async (warmup) => {
       await plan.beforeMeasure?.(warmup);
       settleDriverHeap();
       serverCpu = server.cpuSeconds();
+      machineBusy = machineBusySeconds();
       driverCpu = process.cpuUsage();
     });
     const driver = process.cpuUsage(driverCpu);
+    const driverSeconds = (driver.user + driver.system) / 1e6;
+    const serverSeconds = server.cpuSeconds() - serverCpu;
     const run: RunRecord = {
       id: plan.id,
       label: plan.label,
@@ -72,9 +77,11 @@ async function measure(plan: RunPlan): Promise<RunRecord> {
       startupMs,
       peakRssMb: server.peakRssMb(),
       load,
-      serverCpuUsPerRequest: ((server.cpuSeconds() - serverCpu) * 1e6) / load.requests,
+      serverCpuUsPerRequest: (serverSeconds * 1e6) / load.requests,
       // The driver process is the load generator: it does nothing else while a run is measured.
-      loadGeneratorCores: (driver.user + driver.system) / 1e6 / LOAD.measuredSeconds,
+      loadGeneratorCores: driverSeconds / LOAD.measuredSeconds,
+      // The kernel's network work that no process is charged for, and anything else running.
+      otherCores: (machineBusySeconds() - machineBusy - serverSeconds - driverSeconds) / LOAD.measuredSeconds,
       reusedBodies: plan.request.body.reused,
     };
     log(`${plan.label}: ${Math.round(load.rps)} req/s, p99 ${load.p99Ms} ms, started in ${Math.round(startupMs)} ms`);
@@ -167,6 +174,8 @@ async function main(): Promise<number> {
   );
   log(`results written to ${RESULTS_FILE}`);
 
+  const contended = contendedRuns(runs);
+  if (contended.length > 0) log(`WARNING: other work competed for the CPUs during ${contended.join('; ')}: the numbers are not comparable`);
   const missed = goals.filter((t) => !t.met);
   if (missed.length > 0) log(`TARGETS MISSED: ${missed.map((t) => `${t.what} (${t.value}, goal ${t.goal})`).join('; ')}`);
   if (problems.length > 0) {
