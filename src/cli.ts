@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /** fapi-token-sandbox: flags and environment → options → startSandbox(); and the assertion helper. */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, OptionError } from './config/errors.js';
 import { DEMO_CLIENTS_FILE } from './config/clients-file.js';
 import { isLoopback } from './config/network.js';
 import { parseRateLimit } from './config/resilience.js';
+import { packageVersion } from './config/package-version.js';
 import { SHIPPED_SCENARIOS_DIR } from './config/scenario-files.js';
 import { consoleLogger } from './log/logger.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startSandbox, type StartOptions } from './server.js';
@@ -213,8 +213,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.version) {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const [command, ...extra] = positionals;

@@ -5,7 +5,6 @@
  * never reach the replay store.
  */
 import {
-  compactVerify,
   createLocalJWKSet,
   createRemoteJWKSet,
   decodeProtectedHeader,
@@ -14,6 +13,7 @@ import {
   type ProtectedHeaderParameters,
 } from 'jose';
 import type { ReplayStore } from '../state/replay-store.js';
+import { verifyAssertionSignature } from './assertion-signature.js';
 import { FAPI_ALGS, type RegisteredClient, type SigningAlg } from './registry.js';
 
 export interface AssertionPolicy {
@@ -104,7 +104,7 @@ export async function checkClientAssertion(
 
   let payload: Uint8Array;
   try {
-    ({ payload } = await compactVerify(assertion, keys.resolverFor(client), { algorithms: [alg] }));
+    payload = await verifyAssertionSignature(assertion, header, alg as SigningAlg, keys.resolverFor(client));
   } catch (err) {
     return signatureFailure(err, header);
   }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { compileSchema, type Check } from '../contract/schema.js';
 import { ConfigError } from './errors.js';
+import { shippedDocument } from './shipped-documents.js';
 
 export function readConfigFile(file: string, what: string): string {
   try {
@@ -17,6 +18,8 @@ export function readConfigFile(file: string, what: string): string {
 
 /** Parses YAML text, refusing syntax errors and duplicate keys with their line and column. */
 export function parseYaml(file: string, text: string): unknown {
+  const shipped = shippedDocument(text);
+  if (shipped !== undefined) return shipped;
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const yamlError = doc.errors[0];
   if (yamlError) {

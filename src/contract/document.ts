@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { shippedDocument } from '../config/shipped-documents.js';
 import { compileSchema, deref, type Check, type Schema } from './schema.js';
 
 export const TOKEN_DOCUMENT_PATH = fileURLToPath(new URL('../../openapi/token.yaml', import.meta.url));
@@ -43,7 +44,8 @@ const SELECTOR_HEADERS = new Set(['x-sandbox-scenario', 'prefer']);
 type Doc = Record<string, unknown>;
 
 export function loadTokenContract(path = TOKEN_DOCUMENT_PATH): TokenContract {
-  const doc = parse(readFileSync(path, 'utf8')) as Doc;
+  const text = readFileSync(path, 'utf8');
+  const doc = (shippedDocument(text) ?? parse(text)) as Doc;
   const paths = doc.paths as Doc;
   const operation = deref<Doc>(doc, (deref<Doc>(doc, paths['/token'])).post);
 

@@ -1,7 +1,7 @@
 /** Access token issuance: JWTs signed with the sandbox key, certificate-bound when mTLS was used. */
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import type { AccessTokenBody } from '../http/responses.js';
+import { signJws } from './jws.js';
 import type { SigningKey } from './keys.js';
 
 /** What a successful grant established. */
@@ -27,19 +27,22 @@ export function jwtTokenIssuer(key: SigningKey, lifetimeSeconds = DEFAULT_TOKEN_
     async issue(grant, { issuer }) {
       const iat = Math.floor(Date.now() / 1000);
       const exp = iat + lifetimeSeconds;
-      const accessToken = await new SignJWT({
-        client_id: grant.clientId,
-        ...(grant.scope === undefined ? {} : { scope: grant.scope }),
-        ...(grant.certificateThumbprint === undefined ? {} : { cnf: { 'x5t#S256': grant.certificateThumbprint } }),
-      })
-        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-        .setIssuer(issuer)
-        .setSubject(grant.clientId)
-        .setAudience(issuer)
-        .setIssuedAt(iat)
-        .setExpirationTime(exp)
-        .setJti(randomUUID())
-        .sign(key.privateKey);
+      const accessToken = await signJws(
+        key.alg,
+        key.privateKey,
+        { alg: key.alg, kid: key.kid, typ: 'at+jwt' },
+        {
+          client_id: grant.clientId,
+          ...(grant.scope === undefined ? {} : { scope: grant.scope }),
+          ...(grant.certificateThumbprint === undefined ? {} : { cnf: { 'x5t#S256': grant.certificateThumbprint } }),
+          iss: issuer,
+          sub: grant.clientId,
+          aud: issuer,
+          iat,
+          exp,
+          jti: randomUUID(),
+        },
+      );
       return {
         access_token: accessToken,
         token_type: 'Bearer',

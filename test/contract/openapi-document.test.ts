@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadTokenContract } from '../../src/contract/document.js';
+import { loadTokenContract, TOKEN_DOCUMENT_PATH } from '../../src/contract/document.js';
 import { compileSchema, SchemaError } from '../../src/contract/schema.js';
 
 const run = promisify(execFile);
@@ -35,6 +35,13 @@ describe('the OpenAPI documents', () => {
 });
 
 describe('openapi/token.yaml', () => {
+  it('is parsed from the file when the file is not the text the JSON was generated from', () => {
+    const changed = join(mkdtempSync(join(tmpdir(), 'contract-')), 'token.yaml');
+    writeFileSync(changed, readFileSync(TOKEN_DOCUMENT_PATH, 'utf8').replace('maxLength: 255', 'maxLength: 254'));
+    const tooLong = 'c'.repeat(255);
+    expect(loadTokenContract().fields.find((f) => f.name === 'client_id')!.check(tooLong)).toBeUndefined();
+    expect(loadTokenContract(changed).fields.find((f) => f.name === 'client_id')!.check(tooLong)).toBeDefined();
+  });
   it('documents the provider statuses and every RFC 6749 §5.2 and RFC 8628 §3.5 error', () => {
     const contract = loadTokenContract();
     expect([...contract.responses.keys()]).toEqual([200, 400, 404, 406, 429, 500, 502, 504]);

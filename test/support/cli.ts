@@ -1,9 +1,9 @@
-/** Runs the compiled CLI (dist/cli.js, built by `npm test` before vitest starts) as a user would. */
+/** Runs the built command (dist/bin.cjs, built by `npm test` before vitest starts) as a user would. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bin.cjs', import.meta.url));
 
 export interface Finished {
   code: number | null;

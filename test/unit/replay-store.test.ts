@@ -32,3 +32,49 @@ describe('the replay store', () => {
     expect(store.useOnce('a', 5_000, 0)).toBe(true);
   });
 });
+
+/** The store's rules in their plainest form (a Map in insertion order), to compare against. */
+function referenceStore(capacity: number) {
+  const entries = new Map<string, number>();
+  return {
+    useOnce(key: string, expiresAt: number, now: number): boolean {
+      const known = entries.get(key);
+      if (known !== undefined && known > now) return false;
+      entries.delete(key);
+      for (const [k, e] of entries) {
+        if (e > now) break;
+        entries.delete(k);
+      }
+      if (entries.size >= capacity) entries.delete(entries.keys().next().value!);
+      entries.set(key, expiresAt);
+      return true;
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
+
+describe('the replay store against its rules', () => {
+  it('answers as the plain rules do, through re-recorded keys, expiry out of order, eviction and compaction', () => {
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    // Key spaces as large as the store (re-recorded keys pile up behind a long-lived entry, so the
+    // queue must compact) and larger (the bound evicts); now and then an entry that lives long.
+    for (const [capacity, keySpace] of [[1, 3], [7, 7], [7, 21], [100, 100], [100, 300]] as const) {
+      const store = memoryReplayStore(capacity);
+      const reference = referenceStore(capacity);
+      let now = 0;
+      for (let i = 0; i < 20_000; i++) {
+        now += random(3);
+        const key = `k${random(keySpace)}`;
+        const expiresAt = now + 1 + (random(200) === 0 ? 5_000 : random(40));
+        expect(store.useOnce(key, expiresAt, now), `step ${i}, capacity ${capacity}`).toBe(reference.useOnce(key, expiresAt, now));
+        expect(store.size).toBe(reference.size);
+      }
+    }
+  });
+});

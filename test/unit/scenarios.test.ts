@@ -155,6 +155,20 @@ describe('match rules and the index', () => {
     expect(catalog.match(new Headers(), { client_id: 'client-9876' })?.name).toBe('s9876');
     expect(catalog.match(new Headers(), { client_id: 'client-10000' })).toBeUndefined();
   });
+
+  it('finds the right one when thousands of rules share a condition, whichever comes first', () => {
+    const many = Array.from({ length: 3_000 }, (_, i) =>
+      i % 2 === 0
+        ? scenario(`form${i}`, { form: { grant_type: 'client_credentials', client_id: `client-${i}` } })
+        : scenario(`header${i}`, { form: { grant_type: 'client_credentials' }, headers: { 'x-run': `run-${i}` } }),
+    );
+    const catalog = new ScenarioCatalog([...many, scenario('any-client-credentials', { form: { grant_type: 'client_credentials' } })]);
+    const cc = (client_id: string) => ({ grant_type: 'client_credentials', client_id });
+    expect(catalog.match(new Headers(), cc('client-2468'))?.name).toBe('form2468');
+    expect(catalog.match(new Headers({ 'x-run': 'run-1357' }), cc('client-2468'))?.name).toBe('header1357');
+    expect(catalog.match(new Headers({ 'x-run': 'run-1357' }), { client_id: 'client-2468' })).toBeUndefined();
+    expect(catalog.match(new Headers(), cc('client-1'))?.name).toBe('any-client-credentials');
+  });
 });
 
 describe('scenario files', () => {

@@ -1,0 +1,27 @@
+/** Memory and CPU time of a process as the kernel counts it (Linux /proc). */
+import { readFileSync } from 'node:fs';
+
+/** Peak resident set size (VmHWM) of a process, in MB: no sampling can miss the peak. */
+export function peakRssMb(pid: number | 'self'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status);
+  if (!kb) throw new Error(`no VmHWM in /proc/${pid}/status`);
+  return Number(kb[1]) / 1024;
+}
+
+/** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux whatever the kernel's HZ). */
+const USER_HZ = 100;
+
+/** CPU time (user + system) a process has used so far, in seconds. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+}
+
+/** CPU time the whole machine has been busy (all CPUs; anything but idle and iowait), in seconds. */
+export function machineBusySeconds(): number {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / USER_HZ;
+}

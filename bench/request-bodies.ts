@@ -1,0 +1,77 @@
+/**
+ * The success-path request bodies: client_credentials with a private_key_jwt assertion of the
+ * demo client. Each assertion is single-use (the sandbox's replay store), so they are signed
+ * ahead of a run, never during one, and handed out at most once per sandbox process.
+ */
+import { JWT_BEARER } from '../src/contract/request.js';
+import { createClientAssertion, readPrivateKey } from '../src/tokens/client-assertion.js';
+import { DEMO_KEY_FILE } from './paths.js';
+import { ASSERTION_LIFETIME_SECONDS } from './settings.js';
+
+const DEMO_CLIENT_ID = 'sandbox-pkjwt';
+const SIGN_BATCH = 512;
+
+export interface BodySource {
+  next(): string;
+  /** How many bodies were handed out. */
+  readonly used: number;
+  /** How many bodies had to be handed out a second time (single-use sources only). */
+  readonly reused: number;
+}
+
+export class AssertionBodies {
+  private readonly bodies: string[] = [];
+  private readonly key = readPrivateKey(DEMO_KEY_FILE);
+
+  /** `audience` is the URL the sandbox is reached at: every sandbox run uses the same port. */
+  constructor(private readonly audience: string) {}
+
+  get size(): number {
+    return this.bodies.length;
+  }
+
+  /** Signs assertions until there are at least `count`. */
+  async ensure(count: number): Promise<void> {
+    while (this.bodies.length < count) {
+      const batch = Math.min(SIGN_BATCH, count - this.bodies.length);
+      const signed = await Promise.all(
+        Array.from({ length: batch }, () =>
+          createClientAssertion({ clientId: DEMO_CLIENT_ID, audience: this.audience, key: this.key, lifetimeSeconds: ASSERTION_LIFETIME_SECONDS }),
+        ),
+      );
+      for (const assertion of signed) this.bodies.push(formBody(assertion));
+    }
+  }
+
+  /**
+   * Hands the bodies out in order from the first. A single-use source (a fresh sandbox process,
+   * with an empty replay store) counts what it has to hand out again once they run out.
+   */
+  source(singleUse: boolean): BodySource {
+    const bodies = this.bodies;
+    let index = 0;
+    let reused = 0;
+    return {
+      next() {
+        if (index >= bodies.length && singleUse) reused++;
+        return bodies[index++ % bodies.length]!;
+      },
+      get used() {
+        return index;
+      },
+      get reused() {
+        return reused;
+      },
+    };
+  }
+}
+
+function formBody(assertion: string): string {
+  return new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: DEMO_CLIENT_ID,
+    client_assertion_type: JWT_BEARER,
+    client_assertion: assertion,
+    scope: 'openid accounts',
+  }).toString();
+}

@@ -1,0 +1,30 @@
+/**
+ * The settings every load run shares, so that the servers are compared on equal terms, and the
+ * bounds that keep `npm run bench` short and local.
+ */
+export const LOAD = {
+  connections: 50,
+  pipelining: 1,
+  /** Not measured: lets the JIT and the connection pools settle. */
+  warmupSeconds: 3,
+  measuredSeconds: 10,
+  timeoutSeconds: 10,
+} as const;
+
+/** Only loopback is ever a target. */
+export const HOST = '127.0.0.1';
+
+/** The whole bench (after the build) stops with a failure past this. */
+export const DEADLINE_MS = 165_000;
+
+/** Start-up is the median of this many spawns (the last one then takes the load): one can be unlucky. */
+export const STARTUP_SAMPLES = 3;
+
+/** A server that has not answered by then failed to start. */
+export const STARTUP_TIMEOUT_MS = 30_000;
+
+/** Assertions outlive the whole run (the sandbox allows up to an hour ahead). */
+export const ASSERTION_LIFETIME_SECONDS = 900;
+
+export const REPLAY_KEYS = 1_000_000;
+export const SCENARIO_COUNTS = { small: 10, large: 10_000 } as const;
