@@ -2,11 +2,9 @@
 /** fapi-token-sandbox: flags and environment → options → startSandbox(); and the assertion helper. */
 import { parseArgs } from 'node:util';
 import { ConfigError, OptionError } from './config/errors.js';
-import { DEMO_CLIENTS_FILE } from './config/clients-file.js';
 import { isLoopback } from './config/network.js';
 import { parseRateLimit } from './config/resilience.js';
 import { packageVersion } from './config/package-version.js';
-import { SHIPPED_SCENARIOS_DIR } from './config/scenario-files.js';
 import { consoleLogger } from './log/logger.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startSandbox, type StartOptions } from './server.js';
 import { createClientAssertion, readPrivateKey } from './tokens/client-assertion.js';
@@ -146,8 +144,8 @@ function startOptions(values: Values): StartOptions {
   return {
     port: whole(values.port, '--port', 65535) ?? whole(env.PORT || undefined, 'PORT', 65535) ?? DEFAULT_PORT,
     host,
-    scenariosDir: values.scenarios ?? SHIPPED_SCENARIOS_DIR,
-    clientsFile: values.clients ?? DEMO_CLIENTS_FILE,
+    scenariosDir: values.scenarios,
+    clientsFile: values.clients,
     issuer: values.issuer,
     tlsPort: whole(values['tls-port'], '--tls-port', 65535),
     tlsCertFile: values['tls-cert'],

@@ -14,7 +14,6 @@ import { DEFAULT_CONNECTION_LIMITS, guardClientErrors, invalidRequestResponse, s
 import { ConfigError } from './config/errors.js';
 import { DEMO_PKI, type SandboxOptions } from './config/options.js';
 import { checkAdminExposure } from './config/resilience.js';
-import { SHIPPED_SCENARIOS_DIR } from './config/scenario-files.js';
 import { watchScenarioDir } from './config/scenario-watch.js';
 import { readConfigFile } from './config/yaml-file.js';
 
@@ -109,10 +108,8 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     }
     app.config.listeners.tlsPort = (https.address() as AddressInfo).port;
   }
-  const watcher =
-    options.scenarios || options.watch === false
-      ? undefined
-      : watchScenarioDir(options.scenariosDir ?? SHIPPED_SCENARIOS_DIR, app.config);
+  const { scenariosDir } = app.config;
+  const watcher = scenariosDir === undefined || options.watch === false ? undefined : watchScenarioDir(scenariosDir, app.config);
 
   const tlsPort = app.config.listeners.tlsPort;
   return {

@@ -73,6 +73,8 @@ export interface Listeners {
 
 export interface SandboxConfig extends ResilienceConfig {
   contract: TokenContract;
+  /** The folder the scenarios were loaded from; undefined when they were given directly. */
+  scenariosDir?: string;
   /** Scenarios that answer POST /token. */
   catalog: ScenarioCatalog<ResponseScenario>;
   /** Scenarios that decide device authorizations. */
@@ -133,7 +135,8 @@ function normaliseIssuer(issuer: string): string {
 /** Builds the configuration, throwing a ConfigError for any mistake in the inputs. */
 export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
   const contract = loadTokenContract();
-  const scenarios = options.scenarios ?? loadScenarioDir(options.scenariosDir ?? SHIPPED_SCENARIOS_DIR, contract);
+  const scenariosDir = options.scenarios ? undefined : (options.scenariosDir ?? SHIPPED_SCENARIOS_DIR);
+  const scenarios = options.scenarios ?? loadScenarioDir(scenariosDir!, contract);
   const clients = new ClientRegistry(
     options.clientsYaml !== undefined
       ? parseClientsFile('(clients YAML)', options.clientsYaml)
@@ -159,6 +162,7 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
   return {
     ...resilience,
     contract,
+    scenariosDir,
     catalog: new ScenarioCatalog(scenarios.filter(isResponseScenario)),
     deviceCatalog: new ScenarioCatalog(scenarios.filter(isDeviceScenario)),
     devices,
