@@ -1,8 +1,11 @@
 /**
- * One load run with autocannon's programmatic API (the servers are child processes): a warm-up,
- * then the measured period, with the same settings for every server. Every request body comes
- * from a BodySource, so that each success-path request carries its own assertion.
+ * Load runs with autocannon's programmatic API (the servers are child processes): for the
+ * comparison, a warm-up then the measured period with the same settings for every server; for
+ * the soak, any number of connections, with every answer checked by a given function. Every
+ * request body comes from a BodySource, so that each success-path request carries its own
+ * assertion.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import autocannon from 'autocannon';
 import type { BodySource } from './request-bodies.js';
 import { LOAD } from './settings.js';
@@ -29,12 +32,20 @@ export interface LoadResult {
   statuses: Record<string, number>;
 }
 
-function run(baseUrl: string, request: LoadRequest, seconds: number): Promise<autocannon.Result> {
+export interface LoadShape {
+  connections: number;
+  seconds: number;
+  /** Called with every answer (autocannon then keeps each body). */
+  check?: (status: number, headers: Headers, body: string) => void;
+}
+
+function run(baseUrl: string, request: LoadRequest, shape: LoadShape): Promise<autocannon.Result> {
+  const check = shape.check;
   return autocannon({
     url: `${baseUrl}/token`,
-    connections: LOAD.connections,
+    connections: shape.connections,
     pipelining: LOAD.pipelining,
-    duration: seconds,
+    duration: shape.seconds,
     timeout: LOAD.timeoutSeconds,
     requests: [
       {
@@ -42,9 +53,19 @@ function run(baseUrl: string, request: LoadRequest, seconds: number): Promise<au
         path: '/token',
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...request.headers },
         setupRequest: (req) => ({ ...req, body: request.body.next() }),
+        ...(check && {
+          onResponse: (status: number, body: string, _context: object, headers: IncomingHttpHeaders | undefined) => {
+            check(status, new Headers(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)] as [string, string])), body);
+          },
+        }),
       },
     ],
   });
+}
+
+/** One load run of `shape.seconds`, without a warm-up. */
+export async function loadOnce(baseUrl: string, request: LoadRequest, shape: LoadShape): Promise<LoadResult> {
+  return summarise(await run(baseUrl, request, shape), request.expectedStatus);
 }
 
 function summarise(result: autocannon.Result, expectedStatus: number): LoadResult {
@@ -71,9 +92,9 @@ export async function measureLoad(
   request: LoadRequest,
   beforeMeasure: (warmup: LoadResult) => Promise<void> = async () => {},
 ): Promise<LoadResult> {
-  const warmup = summarise(await run(baseUrl, request, LOAD.warmupSeconds), request.expectedStatus);
+  const warmup = await loadOnce(baseUrl, request, { connections: LOAD.connections, seconds: LOAD.warmupSeconds });
   await beforeMeasure(warmup);
-  const measured = summarise(await run(baseUrl, request, LOAD.measuredSeconds), request.expectedStatus);
+  const measured = await loadOnce(baseUrl, request, { connections: LOAD.connections, seconds: LOAD.measuredSeconds });
   // Warm-up failures count too: a run is clean only when every answer was the expected one.
   return { ...measured, errors: measured.errors + warmup.errors, unexpected: measured.unexpected + warmup.unexpected };
 }

@@ -1,13 +1,18 @@
 /** Memory and CPU time of a process as the kernel counts it (Linux /proc). */
 import { readFileSync } from 'node:fs';
 
-/** Peak resident set size (VmHWM) of a process, in MB: no sampling can miss the peak. */
-export function peakRssMb(pid: number | 'self'): number {
+function statusMb(pid: number | 'self', field: 'VmHWM' | 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status);
-  if (!kb) throw new Error(`no VmHWM in /proc/${pid}/status`);
+  const kb = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
+  if (!kb) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(kb[1]) / 1024;
 }
+
+/** Peak resident set size (VmHWM) of a process, in MB: no sampling can miss the peak. */
+export const peakRssMb = (pid: number | 'self') => statusMb(pid, 'VmHWM');
+
+/** Resident set size (VmRSS) of a process now, in MB. */
+export const rssMb = (pid: number | 'self') => statusMb(pid, 'VmRSS');
 
 /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux whatever the kernel's HZ). */
 const USER_HZ = 100;

@@ -1,10 +1,11 @@
 /**
- * Turns the measurements into the ratios, the targets of issue 6 and a Markdown report (the
+ * Turns the measurements into the ratios, the targets of issue 6, the soak's verdict and a Markdown report (the
  * same text goes to the terminal and to the README's Performance section).
  */
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import type { LoadResult } from './load.js';
 import type { ReplayMemoryReport } from './replay-memory.js';
+import type { SoakReport } from './soak.js';
 import { LOAD, STARTUP_SAMPLES } from './settings.js';
 
 export type RunId = 'sandbox-success' | 'sandbox-forced' | 'prism' | 'bare-node' | 'scenarios-small' | 'scenarios-large';
@@ -111,12 +112,23 @@ export function contendedRuns(runs: RunRecord[]): string[] {
     .map((run) => `${run.label} (${fixed(run.otherCores, 2)} cores used by others)`);
 }
 
-export function markdownReport(runs: RunRecord[], r: Ratios, goals: Target[], replay: ReplayMemoryReport, m: Machine): string {
+function soakLines(soak: SoakReport): string[] {
+  const path = (name: string, p: SoakReport['success']) =>
+    `${name} ${fixed(p.requests)} answers (${fixed(p.rps)} req/s, p99 ${fixed(p.p99Ms)} ms), ${p.errors} errors or timeouts, ` +
+    `${p.unexpected} unexpected statuses, ${p.outsideContract} outside the contract`;
+  return [
+    `Soak: ${soak.connections} connections for ${soak.seconds} s. ${path('Success path:', soak.success)}; ${path('Prefer: code=429:', soak.errorPath)}. ` +
+      `Server resident memory ${soak.rssMb.before} MB at the start, ${soak.rssMb.peak} MB at the peak, ${soak.rssMb.after} MB ` +
+      `${soak.settleSeconds} s after the load. ${soak.problems.length === 0 ? 'Passed.' : `**Failed:** ${soak.problems.join('; ')}.`}`,
+  ];
+}
+
+export function markdownReport(runs: RunRecord[], r: Ratios, goals: Target[], replay: ReplayMemoryReport, soak: SoakReport, m: Machine): string {
   const lines = [
     `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node.js ${m.node}. autocannon, ${LOAD.connections} connections, ` +
       `${LOAD.warmupSeconds} s warm-up, ${LOAD.measuredSeconds} s measured per run, load generator and server on the same machine.`,
     '',
-    `| Run | Status | req/s | p50 ms | p99 ms | Errors | Unexpected | Peak RSS MB | Start-up ms (median of ${STARTUP_SAMPLES}) | Server CPU µs/req | Load gen. cores | Other cores |`,
+    `| Run | Status | req/s | p50 ms | p99 ms | Errors | Unexpected | Peak RSS MB | Start-up ms (median of ${STARTUP_SAMPLES} for Prism and the success path) | Server CPU µs/req | Load gen. cores | Other cores |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...runs.map(
       (run) =>
@@ -135,6 +147,8 @@ export function markdownReport(runs: RunRecord[], r: Ratios, goals: Target[], re
     `Replay store: ${fixed(replay.keys)} distinct jti values in ${fixed(replay.seconds, 1)} s; it holds ${fixed(replay.entries)} ` +
       `(its capacity); heap retained after a full GC, checkpoint by checkpoint: ` +
       `${replay.retainedMb.map((c) => fixed(c.mb, 1)).join(', ')} MB; peak RSS growth with garbage ${fixed(replay.rssGrowthMb)} MB.`,
+    '',
+    ...soakLines(soak),
     '',
     '| Target | Measured | Goal | Met |',
     '| --- | ---: | ---: | :---: |',

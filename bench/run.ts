@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: one run, one server after another with the same load settings, then the
- * scaling checks; prints a Markdown report, writes bench/results.json, and exits non-zero when
- * any run had errors or unexpected statuses (or, with --strict, when a target is missed).
+ * scaling checks and the soak (bench/soak.ts); prints a Markdown report, writes
+ * bench/results.json, and exits non-zero when any run had errors or unexpected statuses or the
+ * soak failed (or, with --strict, when a target is missed).
  * `--profile` runs every sandbox under node --cpu-prof (profiles in bench/profiles/; its numbers
  * are then slower than normal and only good for finding where the time goes).
  */
@@ -16,6 +17,7 @@ import { machineBusySeconds } from './proc.js';
 import { contendedRuns, machine, markdownReport, ratios, runProblems, targets, type RunId, type RunRecord } from './report.js';
 import { AssertionBodies } from './request-bodies.js';
 import { writeScenarioDir } from './scenario-files.js';
+import { soakAssertionsNeeded, soakLoad } from './soak.js';
 import { startServer, stopAllServers } from './server-process.js';
 import { DEADLINE_MS, HOST, LOAD, REPLAY_KEYS, SCENARIO_COUNTS, STARTUP_SAMPLES } from './settings.js';
 
@@ -31,9 +33,12 @@ interface RunPlan {
   request: LoadRequest;
   /** Called after the warm-up, while the server is idle. */
   beforeMeasure?: (warmup: LoadResult) => Promise<void>;
+  /** Start-ups timed (the median counts): STARTUP_SAMPLES where start-up is a target, else one. */
+  startups?: number;
 }
 
-const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const started = performance.now();
+const log = (line: string) => process.stderr.write(`bench [${Math.round((performance.now() - started) / 1000)} s]: ${line}\n`);
 
 /**
  * Collects the driver's garbage (signing assertions leaves plenty) before a measured period, so
@@ -48,7 +53,7 @@ async function measure(plan: RunPlan): Promise<RunRecord> {
   log(`${plan.label}: starting`);
   const start = () => startServer({ label: plan.label, command: NODE, args: plan.args, port: plan.port, probe: plan.request });
   const startups: number[] = [];
-  for (let i = 1; i < STARTUP_SAMPLES; i++) {
+  for (let i = 1; i < (plan.startups ?? 1); i++) {
     const once = await start();
     startups.push(once.startupMs);
     await once.stop();
@@ -134,11 +139,11 @@ async function main(): Promise<number> {
 
   const prismPort = await freePort();
   const prismArgs = [realpathSync(PRISM), 'mock', TOKEN_DOCUMENT, '-v', 'silent', '-h', HOST, '-p', String(prismPort)];
-  runs.push(await measure({ id: 'prism', label: 'prism mock -v silent', args: prismArgs, port: prismPort, request: sameRequest() }));
+  runs.push(await measure({ id: 'prism', label: 'prism mock -v silent', args: prismArgs, port: prismPort, request: sameRequest(), startups: STARTUP_SAMPLES }));
 
   // Enough assertions for a warm-up as fast as the ceiling; each run tops up for its measured period.
   await bodies.ensure(Math.ceil(runs[0]!.load.rps * LOAD.warmupSeconds * POOL_MARGIN) + 1_000);
-  runs.push(await measure(successPlan('sandbox-success', 'sandbox: private_key_jwt → signed token')));
+  runs.push(await measure({ ...successPlan('sandbox-success', 'sandbox: private_key_jwt → signed token'), startups: STARTUP_SAMPLES }));
   runs.push(
     await measure({
       id: 'sandbox-forced',
@@ -159,18 +164,22 @@ async function main(): Promise<number> {
     rmSync(large, { recursive: true, force: true });
   }
 
+  await bodies.ensure(soakAssertionsNeeded(fastestSuccessSecond));
+  const soaking = await soakLoad(bodies, sandboxPort, `http://${HOST}:${sandboxPort}`, log);
+  // The soak's server gives its memory back while the replay store (its own process, memory only) is measured.
   const replay = await replayStoreCheck();
+  const soakResult = await soaking.settled();
 
   const byId = (id: RunId) => runs.find((run) => run.id === id)!;
   const r = ratios(byId);
   const goals = targets(byId, r, replay);
-  const problems = runs.flatMap(runProblems);
+  const problems = [...runs.flatMap(runProblems), ...soakResult.problems.map((p) => `soak: ${p}`)];
   const m = machine();
-  const report = markdownReport(runs, r, goals, replay, m);
+  const report = markdownReport(runs, r, goals, replay, soakResult, m);
   process.stdout.write(`\n${report}\n\n`);
   writeFileSync(
     RESULTS_FILE,
-    `${JSON.stringify({ date: new Date().toISOString(), machine: m, settings: LOAD, runs, ratios: r, targets: goals, replayStore: replay, problems, report }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine: m, settings: LOAD, runs, ratios: r, targets: goals, replayStore: replay, soak: soakResult, problems, report }, null, 2)}\n`,
   );
   log(`results written to ${RESULTS_FILE}`);
 
@@ -179,7 +188,7 @@ async function main(): Promise<number> {
   const missed = goals.filter((t) => !t.met);
   if (missed.length > 0) log(`TARGETS MISSED: ${missed.map((t) => `${t.what} (${t.value}, goal ${t.goal})`).join('; ')}`);
   if (problems.length > 0) {
-    log(`FAILED: runs with errors or unexpected statuses:\n  ${problems.join('\n  ')}`);
+    log(`FAILED: runs with errors, unexpected statuses or a failed soak:\n  ${problems.join('\n  ')}`);
     return 1;
   }
   return strict && missed.length > 0 ? 1 : 0;

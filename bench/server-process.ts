@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadRequest } from './load.js';
-import { cpuSeconds, peakRssMb } from './proc.js';
+import { cpuSeconds, peakRssMb, rssMb } from './proc.js';
 import { HOST, STARTUP_TIMEOUT_MS } from './settings.js';
 
 export interface ServerCommand {
@@ -24,6 +24,8 @@ export interface RunningServer {
   startupMs: number;
   /** Peak resident set size so far, in MB. */
   peakRssMb(): number;
+  /** Resident set size now, in MB. */
+  rssMb(): number;
   /** CPU time used so far, in seconds. */
   cpuSeconds(): number;
   stop(): Promise<void>;
@@ -98,6 +100,7 @@ export async function startServer(spec: ServerCommand): Promise<RunningServer> {
     pid: child.pid!,
     startupMs,
     peakRssMb: () => peakRssMb(child.pid!),
+    rssMb: () => rssMb(child.pid!),
     cpuSeconds: () => cpuSeconds(child.pid!),
     stop: () => stopChild(child),
   };

@@ -11,6 +11,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.js';
 import { DEFAULT_CONNECTION_LIMITS, guardClientErrors, invalidRequestResponse, serverOptions, type ConnectionLimits } from './http/connection-limits.js';
+import { queuedListener } from './http/request-queue.js';
 import { ConfigError } from './config/errors.js';
 import { DEMO_PKI, type SandboxOptions } from './config/options.js';
 import { checkAdminExposure } from './config/resilience.js';
@@ -49,8 +50,8 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-function listen(server: Server, port: number, host: string, limits: ConnectionLimits): Promise<Server> {
-  guardClientErrors(server, limits);
+function listen(server: Server, port: number, host: string): Promise<Server> {
+  guardClientErrors(server);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
@@ -93,15 +94,15 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
   const tls = options.tlsPort === undefined ? undefined : tlsOptions(options);
 
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
-  const listener = getRequestListener(app.fetch, { hostname: host, errorHandler: invalidRequestResponse });
-  const http = await listen(createHttpServer(serverOptions(limits), listener), options.port ?? DEFAULT_PORT, host, limits);
+  const listener = queuedListener(getRequestListener(app.fetch, { hostname: host, errorHandler: invalidRequestResponse }));
+  const http = await listen(createHttpServer(serverOptions(limits), listener), options.port ?? DEFAULT_PORT, host);
   const port = (http.address() as AddressInfo).port;
   app.config.listeners.httpPort = port;
 
   let https: Server | undefined;
   if (tls) {
     try {
-      https = await listen(createHttpsServer({ ...serverOptions(limits), ...tls }, listener), options.tlsPort!, host, limits);
+      https = await listen(createHttpsServer({ ...serverOptions(limits), ...tls }, listener), options.tlsPort!, host);
     } catch (err) {
       await closeServer(http);
       throw err;

@@ -4,6 +4,10 @@
  * size and keep-alive are bounded, and malformed HTTP, over-large headers and bad Host headers
  * are answered with the documented 400 JSON error and an interaction id (Node alone would send a
  * bare 400 or 431).
+ *
+ * There is deliberately no cap on requests per connection: past Node's maxRequestsPerSocket, a
+ * client that does not honour `Connection: close` (autocannon, for one) gets a bare 503 on a
+ * connection that stays open, an answer outside the contract, for every further request.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -17,15 +21,12 @@ export interface ConnectionLimits {
   maxHeaderBytes: number;
   /** Idle time of a kept-alive connection (default 5 s). */
   keepAliveTimeoutMs: number;
-  /** Requests served on one connection before it is closed (default 1000). */
-  maxRequestsPerSocket: number;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   requestTimeoutMs: 10_000,
   maxHeaderBytes: 16 * 1024,
   keepAliveTimeoutMs: 5_000,
-  maxRequestsPerSocket: 1_000,
 };
 
 /** Options for http.createServer / https.createServer. */
@@ -63,8 +64,7 @@ export function badRequestBytes(description: string): string {
 }
 
 /** Answers what Node refuses before any handler runs, then closes the connection. */
-export function guardClientErrors(server: Server, limits: ConnectionLimits): void {
-  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+export function guardClientErrors(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();

@@ -83,3 +83,28 @@ describe('slow clients', () => {
     expect(closedAfterMs).toBeLessThan(3500);
   });
 });
+
+describe('long-lived connections', () => {
+  it('answers every request of a kept-alive connection within the contract, however many', async () => {
+    // Past Node's maxRequestsPerSocket, a client that ignores `Connection: close` would get bare
+    // 503s on a connection left open; 1,200 pipelined requests would show it.
+    const count = 1_200;
+    const request = 'POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/x-www-form-urlencoded\r\nprefer: code=429\r\ncontent-length: 14\r\n\r\nclient_id=soak';
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(sandbox.port, '127.0.0.1');
+      let received = '';
+      socket.on('error', reject);
+      socket.on('data', (d) => {
+        received += d.toString('latin1');
+        if (received.split('HTTP/1.1 ').length - 1 === count && received.endsWith('}')) socket.end();
+      });
+      socket.on('close', () => resolve(received));
+      socket.write(request.repeat(count));
+    });
+    // Pipelined answers follow one another with no line break after each body.
+    const statusLines = text.match(/HTTP\/1\.1 \d{3} [^\r]*/g) ?? [];
+    expect(statusLines).toHaveLength(count);
+    expect(new Set(statusLines)).toEqual(new Set(['HTTP/1.1 429 Too Many Requests']));
+    expect(text).not.toMatch(/^connection: close/im);
+  });
+});

@@ -4,14 +4,22 @@
  * accepts (ajv, JSON Schema 2020-12 as OpenAPI 3.1 uses it), and the required headers with valid
  * values. Unknown paths and methods must answer the documented 404 ErrorList.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
 type Doc = Record<string, any>;
-const load = (name: string): Doc => parse(readFileSync(fileURLToPath(new URL(`../../openapi/${name}`, import.meta.url)), 'utf8'));
+/** The repository's openapi/ folder, seen from test/support/ or from the bench's compiled copy of it. */
+function openapiDir(): URL {
+  for (let dir = new URL('../', import.meta.url); dir.pathname !== '/'; dir = new URL('../', dir)) {
+    if (existsSync(new URL('openapi/token.yaml', dir))) return new URL('openapi/', dir);
+  }
+  throw new Error(`no openapi/token.yaml above ${fileURLToPath(import.meta.url)}`);
+}
+const OPENAPI = openapiDir();
+const load = (name: string): Doc => parse(readFileSync(new URL(name, OPENAPI), 'utf8'));
 const token = load('token.yaml');
 const sandbox = load('sandbox.yaml');
 
@@ -46,14 +54,20 @@ function validatorFor(doc: Doc, schema: unknown) {
   return v;
 }
 
+/** Path templates as regular expressions, built once (the soak checks every one of its answers). */
+const templates = documents.flatMap((doc) =>
+  Object.entries(doc.paths as Doc).map(([template, item]) => ({
+    doc,
+    item: item as Doc,
+    re: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  })),
+);
+
 function findOperation(path: string, method: string): { doc: Doc; operation: Doc } | undefined {
-  for (const doc of documents) {
-    for (const [template, item] of Object.entries(doc.paths as Doc)) {
-      const re = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
-      if (!re.test(path)) continue;
-      const operation = (item as Doc)[method.toLowerCase()];
-      if (operation) return { doc, operation };
-    }
+  for (const { doc, item, re } of templates) {
+    if (!re.test(path)) continue;
+    const operation = item[method.toLowerCase()];
+    if (operation) return { doc, operation };
   }
   return undefined;
 }
