@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { resolveConfig, type SandboxConfig, type SandboxOptions } from './config/options.js';
+import { cors, routeMethods } from './http/cors.js';
 import { transportOf } from './http/exchange.js';
 import { interactionIdFor } from './http/interaction-id.js';
 import { DEVICE_AUTHORIZATION_PATH, VERIFICATION_PATH } from './http/issuer.js';
@@ -31,6 +32,11 @@ export function createApp(options: SandboxOptions = {}): SandboxApp {
     await next();
   });
   app.use(observe(config));
+  if (config.cors) {
+    let methodsAt: ((path: string) => readonly string[] | undefined) | undefined;
+    // The route table is complete by the first request.
+    app.use(cors(config.cors, (path) => (methodsAt ??= routeMethods(app.routes))(path)));
+  }
   if (config.admin) {
     app.route(ADMIN_BASE, adminRoutes(config, config.admin.token, {
       approve: deviceDecisionHandler(config, 'approved'),

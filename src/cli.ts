@@ -44,6 +44,8 @@ Options:
                           requires; needed beyond loopback. Prefer the env
                           (command lines are visible to other users)   [env SANDBOX_ADMIN_TOKEN]
   --no-admin              turn the control API off
+  --cors ORIGINS          let browser scripts on these origins call the sandbox:
+                          comma-separated, e.g. http://localhost:3000, or *  [default: no CORS]
   -h, --help              show this help
   -v, --version           show the version
 
@@ -100,6 +102,7 @@ function parse(argv: string[]) {
         'rate-limit': { type: 'string' },
         'admin-token': { type: 'string' },
         'no-admin': { type: 'boolean' },
+        cors: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -163,6 +166,7 @@ function startOptions(values: Values): StartOptions {
     rateLimit: values['rate-limit'] === undefined ? undefined : parseRateLimit(values['rate-limit']),
     admin: !values['no-admin'],
     adminToken: values['admin-token'] ?? (env.SANDBOX_ADMIN_TOKEN || undefined),
+    cors: values.cors,
     logger: consoleLogger(),
   };
 }
@@ -191,6 +195,7 @@ async function run(options: StartOptions): Promise<number> {
   console.log(`  discovery:      ${sandbox.url}/.well-known/openid-configuration`);
   console.log(`  device flow:    POST ${sandbox.url}/device/auth, users approve at ${sandbox.url}/device`);
   if (options.admin !== false) console.log(`  control API:    ${sandbox.url}/__sandbox/ (requests, scenarios, reset, devices)`);
+  if (options.cors !== undefined) console.log(`  CORS allowed:   ${options.cors}`);
   console.log(`  scenarios (${sandbox.scenarios.length}): ${sandbox.scenarios.join(', ') || '(none)'}`);
 
   const stop = () => {

@@ -6,6 +6,7 @@ import { DEFAULT_ASSERTION_POLICY, type AssertionPolicy } from '../clients/priva
 import { ClientRegistry, type SigningAlg } from '../clients/registry.js';
 import { loadTokenContract, type TokenContract } from '../contract/document.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../http/body.js';
+import { parseCorsOrigins, type CorsOrigins } from '../http/cors.js';
 import { ScenarioCatalog } from '../scenarios/catalog.js';
 import { isDeviceScenario, isResponseScenario, type DeviceScenario, type ResponseScenario, type Scenario } from '../scenarios/model.js';
 import { memoryDeviceCodeStore, type DeviceCodeStore } from '../state/device-codes.js';
@@ -59,6 +60,8 @@ export interface SandboxOptions extends ResilienceOptions {
   maxBodyBytes?: number;
   /** How many used assertion jti values to remember at most (default 100,000). */
   replayCapacity?: number;
+  /** Origins whose browser scripts may call the sandbox (CORS): `*`, or a list such as http://localhost:3000. Default: none. */
+  cors?: string | readonly string[];
   /** Replaces how clients are authenticated (advanced). */
   authenticator?: ClientAuthenticator;
   /** Replaces how access tokens are issued (advanced). */
@@ -91,6 +94,8 @@ export interface SandboxConfig extends ResilienceConfig {
   replay: ReplayStore;
   listeners: Listeners;
   maxBodyBytes: number;
+  /** Origins allowed cross-origin access; undefined: no CORS at all. */
+  cors?: CorsOrigins;
 }
 
 function positiveWhole(name: string, value: number | undefined, fallback: number): number {
@@ -180,5 +185,6 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
     replay,
     listeners: {},
     maxBodyBytes: positiveWhole('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
+    ...(options.cors === undefined ? {} : { cors: parseCorsOrigins(options.cors) }),
   };
 }

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightToken"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/device/auth": {
         parameters: {
             query?: never;
@@ -21,7 +38,8 @@ export interface paths {
          */
         post: operations["authorizeDevice"];
         delete?: never;
-        options?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightDeviceAuthorization"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -44,7 +62,8 @@ export interface paths {
         /** The user's decision on the verification page */
         post: operations["decideOnVerificationPage"];
         delete?: never;
-        options?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightVerificationPage"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -61,7 +80,8 @@ export interface paths {
         /** Approve a pending device authorization, as the user would */
         post: operations["approveDevice"];
         delete?: never;
-        options?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightApproveDevice"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -78,7 +98,8 @@ export interface paths {
         /** Deny a pending device authorization, as the user would */
         post: operations["denyDevice"];
         delete?: never;
-        options?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightDenyDevice"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -95,7 +116,8 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightOpenIdConfiguration"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -112,7 +134,8 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightAuthorizationServerMetadata"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -129,7 +152,8 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightJwks"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -154,7 +178,8 @@ export interface paths {
         post?: never;
         /** Empties the journal */
         delete: operations["clearRequests"];
-        options?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightJournal"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -174,7 +199,8 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightScenarios"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -196,7 +222,8 @@ export interface paths {
          */
         post: operations["resetState"];
         delete?: never;
-        options?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightReset"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -383,6 +410,40 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description A browser's preflight (`Origin` and `Access-Control-Request-Method`) from an allowed origin:
+         *     the `Access-Control-Allow-*` headers say what the actual request may use (the requested
+         *     headers are all allowed). A plain `OPTIONS` gets only `Allow` (RFC 9110 §9.3.7).
+         */
+        Preflight: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                /** @description The methods this path is served with. */
+                Allow: string;
+                /** @description The requesting origin, or `*` when the sandbox allows every origin. */
+                "Access-Control-Allow-Origin"?: string;
+                /** @description The methods this path is served with. */
+                "Access-Control-Allow-Methods"?: string;
+                /** @description The headers the preflight asked for. */
+                "Access-Control-Allow-Headers"?: string;
+                /** @description Seconds the browser may reuse this answer. */
+                "Access-Control-Max-Age"?: string;
+                /** @description `Origin`, when the answer names the origin. */
+                Vary?: string;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description A preflight from an origin that `--cors` does not allow; the error names the flag to use. */
+        OriginRefused: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorList"];
+            };
+        };
         /** @description Done; no body. */
         Done: {
             headers: {
@@ -470,6 +531,20 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    preflightToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     authorizeDevice: {
         parameters: {
             query?: never;
@@ -512,6 +587,20 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
         };
     };
+    preflightDeviceAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     showVerificationPage: {
         parameters: {
             query?: {
@@ -550,6 +639,20 @@ export interface operations {
             404: components["responses"]["Page"];
         };
     };
+    preflightVerificationPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     approveDevice: {
         parameters: {
             query?: never;
@@ -564,6 +667,24 @@ export interface operations {
         responses: {
             204: components["responses"]["Decided"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    preflightApproveDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user code, e.g. WDJB-MJHT (case and dashes do not matter). */
+                user_code: components["parameters"]["UserCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -584,6 +705,24 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    preflightDenyDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user code, e.g. WDJB-MJHT (case and dashes do not matter). */
+                user_code: components["parameters"]["UserCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     getOpenIdConfiguration: {
         parameters: {
             query?: never;
@@ -597,6 +736,20 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
         };
     };
+    preflightOpenIdConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     getAuthorizationServerMetadata: {
         parameters: {
             query?: never;
@@ -608,6 +761,20 @@ export interface operations {
         responses: {
             200: components["responses"]["Metadata"];
             406: components["responses"]["NotAcceptable"];
+        };
+    };
+    preflightAuthorizationServerMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
         };
     };
     getJwks: {
@@ -630,6 +797,20 @@ export interface operations {
                 };
             };
             406: components["responses"]["NotAcceptable"];
+        };
+    };
+    preflightJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
         };
     };
     listRequests: {
@@ -668,6 +849,21 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
         };
     };
+    preflightJournal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     listScenarios: {
         parameters: {
             query?: never;
@@ -691,6 +887,21 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
         };
     };
+    preflightScenarios: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     resetState: {
         parameters: {
             query?: never;
@@ -702,6 +913,21 @@ export interface operations {
         responses: {
             204: components["responses"]["Done"];
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    preflightReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
         };
     };
 }
