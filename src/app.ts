@@ -50,7 +50,7 @@ export function createApp(options: SandboxOptions = {}): SandboxApp {
   app.get('/jwks', (c) => jwks(c.req.raw, c.get('interactionId')));
   app.post(DEVICE_AUTHORIZATION_PATH, (c) => deviceAuthorization(c.req.raw, c.get('interactionId'), transportOf(c.env)));
   app.get(VERIFICATION_PATH, (c) => verification.show(c.req.raw, c.get('interactionId')));
-  app.post(VERIFICATION_PATH, (c) => verification.decide(c.req.raw, c.get('interactionId')));
+  app.post(VERIFICATION_PATH, (c) => verification.decide(c.req.raw, c.get('interactionId'), transportOf(c.env)));
   app.notFound((c) =>
     errorList(404, [`Not found: ${c.req.method} ${new URL(c.req.url).pathname}`], c.get('interactionId')),
   );

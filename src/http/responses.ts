@@ -25,7 +25,8 @@ export function jsonResponse(
   return new Response(body === undefined ? null : JSON.stringify(body), {
     status,
     headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      // An empty body is said so, rather than sent as an empty chunked one; a 204 has no length at all.
+      ...(body !== undefined ? { 'content-type': 'application/json' } : status === 204 ? {} : { 'content-length': '0' }),
       ...headers,
       [INTERACTION_ID]: interactionId,
     },

@@ -2,18 +2,14 @@
  * What the connection tells about a request: the client certificate of the mutual-TLS listener,
  * or the RFC 9440 Client-Cert header when the operator trusts the proxy that sets it.
  */
-import type { IncomingMessage } from 'node:http';
 import { TLSSocket } from 'node:tls';
 import { fromClientCertHeader, fromTlsSocket, type CertificateLookup } from '../clients/certificate.js';
 import type { SandboxConfig } from '../config/options.js';
+import type { Transport } from './exchange.js';
 
-/** The bindings @hono/node-server passes as the Hono env; absent when app.fetch is called in-process. */
-export interface NodeBindings {
-  incoming?: IncomingMessage;
-}
-
-export function clientCertificate(headers: Headers, bindings: NodeBindings | undefined, config: SandboxConfig): CertificateLookup {
-  const socket = bindings?.incoming?.socket;
+/** `transport` is absent when app.fetch is called in-process. */
+export function clientCertificate(headers: Headers, transport: Transport | undefined, config: SandboxConfig): CertificateLookup {
+  const socket = transport?.incoming.socket;
   if (socket instanceof TLSSocket) {
     const fromHandshake = fromTlsSocket(socket);
     if (fromHandshake.kind !== 'none') return fromHandshake;

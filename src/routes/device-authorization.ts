@@ -14,7 +14,8 @@ import { readBody } from '../http/body.js';
 import { parseForm } from '../http/form.js';
 import { endpointsFor } from '../http/issuer.js';
 import { errorList, jsonResponse, notAcceptable, tokenError } from '../http/responses.js';
-import { clientCertificate, type NodeBindings } from '../http/transport.js';
+import type { Transport } from '../http/exchange.js';
+import { clientCertificate } from '../http/transport.js';
 import type { DeviceScenario } from '../scenarios/model.js';
 import { SCENARIO_HEADER } from '../scenarios/select.js';
 import { displayUserCode } from '../state/device-codes.js';
@@ -35,9 +36,9 @@ export function deviceAuthorizationHandler(config: SandboxConfig) {
       : [`Unknown device scenario "${name}" in header ${SCENARIO_HEADER}`, `Device scenarios: ${known}`];
   }
 
-  return async (request: Request, interactionId: string, bindings: NodeBindings | undefined): Promise<Response> => {
+  return async (request: Request, interactionId: string, transport: Transport | undefined): Promise<Response> => {
     const headers = request.headers;
-    const form = parseForm(headers.get('content-type'), await readBody(request, config.maxBodyBytes));
+    const form = parseForm(headers.get('content-type'), await readBody(request, config.maxBodyBytes, transport));
     const named = requestedScenario(headers);
     if (Array.isArray(named)) return errorList(404, named, interactionId);
     if (!acceptsJson(headers.get('accept'))) return notAcceptable(interactionId);
@@ -51,7 +52,7 @@ export function deviceAuthorizationHandler(config: SandboxConfig) {
 
     const endpoints = endpointsFor(request.url, config);
     const auth = await authenticator.authenticate(input, {
-      certificate: clientCertificate(headers, bindings, config),
+      certificate: clientCertificate(headers, transport, config),
       // The assertion is addressed to this endpoint or to the issuer.
       audiences: [...endpoints.audiences, endpoints.deviceAuthorizationEndpoint, ...(endpoints.mtlsDeviceAuthorizationEndpoint ? [endpoints.mtlsDeviceAuthorizationEndpoint] : [])],
     });

@@ -24,12 +24,12 @@ export function tokenHandler(config: SandboxConfig) {
   const grants = grantHandlers(config.devices);
   return async (request: Request, interactionId: string, exchange: Exchange): Promise<Response> => {
     const headers = request.headers;
-    const form = parseForm(headers.get('content-type'), await readBody(request, config.maxBodyBytes));
+    const form = parseForm(headers.get('content-type'), await readBody(request, config.maxBodyBytes, exchange.transport));
     const fields = form.ok ? form.fields : undefined;
     exchange.notes.form = fields;
     const endpoints = endpointsFor(request.url, config);
 
-    const selection = selectScenario(catalog, contract, headers, fields);
+    const selection = selectScenario(catalog, contract, headers, fields, config.deviceCatalog);
     if (selection.kind === 'unknown') return errorList(404, selection.errors, interactionId);
     if (selection.kind === 'scenario') {
       return answerScenario(selection.scenario, {

@@ -4,6 +4,8 @@
  * with the status that says what went wrong.
  */
 import type { SandboxConfig } from '../config/options.js';
+import { readBody } from '../http/body.js';
+import type { Transport } from '../http/exchange.js';
 import { isFormContentType } from '../http/form.js';
 import { PAGE_HEADERS } from '../pages/html.js';
 import { codeEntryPage, consentPage, decisionPage } from '../pages/verification.js';
@@ -48,8 +50,10 @@ export function verificationHandlers(config: SandboxConfig, path: string) {
       return found.ok ? page(200, consent(found.authorization), interactionId) : page(found.status, codeEntryPage(path, found.error, typed), interactionId);
     },
 
-    async decide(request: Request, interactionId: string): Promise<Response> {
-      const fields = isFormContentType(request.headers.get('content-type')) ? new URLSearchParams(await request.text()) : new URLSearchParams();
+    async decide(request: Request, interactionId: string, transport: Transport | undefined): Promise<Response> {
+      const body = await readBody(request, config.maxBodyBytes, transport);
+      if (!body.ok) return page(400, codeEntryPage(path, `The form could not be read: ${body.description}.`), interactionId);
+      const fields = new URLSearchParams(isFormContentType(request.headers.get('content-type')) ? body.text : '');
       const typed = fields.get('user_code') ?? '';
       const found = lookup(typed);
       if (!found.ok) return page(found.status, codeEntryPage(path, found.error, typed), interactionId);

@@ -5,7 +5,7 @@
  */
 import type { TokenContract } from '../contract/document.js';
 import type { ScenarioCatalog } from './catalog.js';
-import type { ResponseScenario } from './model.js';
+import type { DeviceScenario, ResponseScenario } from './model.js';
 import { parsePrefer } from './prefer.js';
 
 export const SCENARIO_HEADER = 'x-sandbox-scenario';
@@ -23,17 +23,18 @@ export function selectScenario(
   contract: TokenContract,
   headers: Headers,
   form: Readonly<Record<string, string>> | undefined,
+  deviceCatalog?: ScenarioCatalog<DeviceScenario>,
 ): Selection {
   const requested = headers.get(SCENARIO_HEADER);
   if (requested !== null) {
     const scenario = catalog.byNameOf(requested.trim());
     if (scenario) return { kind: 'scenario', scenario };
+    const known = `Known scenarios: ${catalog.names.join(', ') || '(none loaded)'}`;
     return {
       kind: 'unknown',
-      errors: [
-        `Unknown scenario "${requested}" in header ${SCENARIO_HEADER}`,
-        `Known scenarios: ${catalog.names.join(', ') || '(none loaded)'}`,
-      ],
+      errors: deviceCatalog?.byNameOf(requested.trim())
+        ? [`Scenario "${requested}" decides device authorizations: send it with POST /device/auth, not POST /token`, known]
+        : [`Unknown scenario "${requested}" in header ${SCENARIO_HEADER}`, known],
     };
   }
 

@@ -23,11 +23,12 @@ function raw(pieces: string[], gapMs = 0): Promise<{ text: string; closedAfterMs
     const socket = connect(sandbox.port, '127.0.0.1');
     let text = '';
     socket.on('data', (d) => (text += d.toString('latin1')));
-    socket.on('error', reject);
+    // The server cutting the connection while the client still sends is an outcome, not a failure.
+    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? undefined : reject(err)));
     socket.on('close', () => resolve({ text, closedAfterMs: Date.now() - started }));
     socket.on('connect', async () => {
       for (const piece of pieces) {
-        if (socket.destroyed) return;
+        if (socket.destroyed || socket.writableEnded) return;
         socket.write(piece);
         if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
       }
@@ -81,6 +82,28 @@ describe('slow clients', () => {
     const head = `POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 400\r\n\r\n`;
     const { closedAfterMs } = await raw([head, ...Array.from({ length: 40 }, () => 'aaaaaaaaaa')], 100);
     expect(closedAfterMs).toBeLessThan(3500);
+  });
+});
+
+describe('bodies over the limit, over a real connection', () => {
+  /** A chunked body (no Content-Length to refuse up front) that would go on for 1 MiB. */
+  const chunked = (path: string, contentType: string) => [
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: ${contentType}\r\ntransfer-encoding: chunked\r\n\r\n`,
+    ...Array.from({ length: 64 }, () => `4000\r\n${'a'.repeat(0x4000)}\r\n`),
+    '0\r\n\r\n',
+  ];
+
+  it('answers the token endpoint with the documented 400 once past 64 KiB, then closes the connection', async () => {
+    const { text } = await raw(chunked('/token', 'application/x-www-form-urlencoded'), 5);
+    expectDocumented400(text, /^the request body is larger than 65536 bytes$/);
+    expect(text).toMatch(/^connection: close$/im);
+  });
+
+  it('answers the verification page with its 400 page, not by reading on', async () => {
+    const { text } = await raw(chunked('/device', 'application/x-www-form-urlencoded'), 5);
+    expect(text.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(text).toMatch(/^content-type: text\/html/im);
+    expect(text).toContain('The form could not be read: the request body is larger than 65536 bytes.');
   });
 });
 

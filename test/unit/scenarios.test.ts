@@ -72,6 +72,13 @@ describe('selection', () => {
     expect(r.body.errors[1]).toMatch(/^Known scenarios: .*throttled/);
   });
 
+  it('a device scenario named at the token endpoint gets 404 saying where it belongs', async () => {
+    const r = await call({ 'x-sandbox-scenario': 'device-approve' });
+    expect(r.status).toBe(404);
+    expect(r.body.errors[0]).toBe('Scenario "device-approve" decides device authorizations: send it with POST /device/auth, not POST /token');
+    expect(r.body.errors[1]).not.toMatch(/device-approve/);
+  });
+
   it.each([200, 400, 404, 406, 429, 500, 502, 504])('Prefer: code=%i returns that status', async (status) => {
     const r = await call({ prefer: `code=${status}` });
     expect(r.status).toBe(status);

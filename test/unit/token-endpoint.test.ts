@@ -106,6 +106,7 @@ describe('Accept', () => {
       const r = await post(undefined, { accept });
       expect(r.status).toBe(406);
       expect(r.body).toBeUndefined();
+      expect(r.res.headers.get('content-length')).toBe('0');
     },
   );
 
