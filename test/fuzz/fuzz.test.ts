@@ -1,8 +1,9 @@
 /**
  * Property-based fuzzing (fast-check): whatever a buggy client sends, every answer is one the
  * OpenAPI documents allow, no answer is a 5xx unless a scenario asked for it, and the server
- * stays up. In-process over app.fetch (fast, thousands of cases) and over real HTTP. Set
- * FUZZ_RUNS to run more.
+ * stays up. In-process over app.fetch (fast, thousands of cases) and over real HTTP, both judged
+ * by the ajv validator; and a sample of token requests through Prism's proxy, the independent
+ * judge. Set FUZZ_RUNS to run more.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { createApp } from '../../src/app.js';
 import { startSandbox, type RunningSandbox } from '../../src/server.js';
 import { contractProblems } from '../support/contract-validator.js';
 import { demoAssertion } from '../support/clients.js';
+import { startPrismProxy, violations, type PrismJudge } from '../support/prism.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const BASE = 'http://sandbox.test';
@@ -104,6 +106,37 @@ describe('fuzzing against the contract', () => {
       );
       const health = await fetch(`${sandbox.url}/jwks`);
       expect(health.status).toBe(200);
+    });
+
+    describe("through Prism's proxy", () => {
+      let judge: PrismJudge;
+      beforeAll(async () => {
+        judge = await startPrismProxy(sandbox.url);
+      });
+      afterAll(() => judge?.close());
+
+      // Prism answers a content type it cannot parse the body of (JSON, multipart, nonsense)
+      // itself, never asking the sandbox: those stay with the ajv judge above.
+      const tokenRequests = fc
+        .tuple(request, fc.constantFrom('application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'text/plain', ''))
+        .map(([{ headers: { 'content-type': _, ...headers }, ...r }, contentType]) => ({ ...r, headers, method: 'POST', path: '/token', contentType }));
+      it(`${Math.ceil(RUNS / 20)} random token requests: Prism reports no violation in any answer`, async () => {
+        const runs = Math.ceil(RUNS / 20);
+        let judged = 0;
+        await fc.assert(
+          fc.asyncProperty(tokenRequests, async (r) => {
+            const res = await fetch(toRequest(judge.url, r));
+            const body = await res.text();
+            // Prism refuses a Prefer it cannot parse (code=, example=) itself: nothing to judge.
+            if (res.status === 422 && body.includes('stoplight.io/prism/errors')) return;
+            judged++;
+            expect(violations(res), `${res.status} ${body.slice(0, 300)} for ${JSON.stringify(r).slice(0, 300)}`).toEqual([]);
+            expect(res.headers.get('x-fapi-interaction-id')).toMatch(/^[0-9a-f-]{36}$/i);
+          }),
+          { numRuns: runs },
+        );
+        expect(judged, 'most samples must reach the sandbox').toBeGreaterThan(runs * 0.8);
+      });
     });
   });
 });
