@@ -57,6 +57,17 @@ describe('refusals Node makes before any handler', () => {
     expectDocumented400(text, /headers are larger/);
   });
 
+  it('serves a request head just under the 16 KiB limit, and refuses one just over it', async () => {
+    const head = (size: number) => {
+      const start = 'POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\nprefer: code=429\r\ncontent-length: 0\r\nconnection: close\r\nx-pad: ';
+      return `${start}${'a'.repeat(size - start.length - 4)}\r\n\r\n`;
+    };
+    const under = await raw([head(16 * 1024 - 64)]);
+    expect(under.text.split('\r\n')[0]).toBe('HTTP/1.1 429 Too Many Requests');
+    const over = await raw([head(16 * 1024 + 64)]);
+    expectDocumented400(over.text, /headers are larger/);
+  });
+
   it('answers an invalid Host header with the documented 400', async () => {
     const { text } = await raw(['POST /token HTTP/1.1\r\nHost: bad host name\r\ncontent-length: 0\r\nconnection: close\r\n\r\n']);
     expectDocumented400(text, /cannot be read/);
