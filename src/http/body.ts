@@ -16,7 +16,11 @@ const tooLarge = (maxBytes: number): BodyResult => ({ ok: false, description: `t
 
 export async function readBody(request: Request, maxBytes: number, transport?: Transport): Promise<BodyResult> {
   const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) return tooLarge(maxBytes);
+  if (declared !== null && Number(declared) > maxBytes) {
+    // Not a byte of it is read: the answer goes out, then the connection closes.
+    if (transport) transport.outgoing.shouldKeepAlive = false;
+    return tooLarge(maxBytes);
+  }
   return transport ? readIncoming(transport, maxBytes) : readStream(request, maxBytes);
 }
 

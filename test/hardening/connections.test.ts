@@ -110,6 +110,13 @@ describe('bodies over the limit, over a real connection', () => {
     expect(text).toMatch(/^connection: close$/im);
   });
 
+  it('answers a declared Content-Length over 64 KiB at once, then closes the connection', async () => {
+    const head = 'POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 1048576\r\n\r\n';
+    const { text } = await raw([head, 'client_id=x&']);
+    expectDocumented400(text, /^the request body is larger than 65536 bytes$/);
+    expect(text).toMatch(/^connection: close$/im);
+  });
+
   it('answers the verification page with its 400 page, not by reading on', async () => {
     const { text } = await raw(chunked('/device', 'application/x-www-form-urlencoded'), 5);
     expect(text.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
