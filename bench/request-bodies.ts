@@ -5,12 +5,11 @@
  * signed with node:crypto on the thread pool (the sandbox's own JWS code): jose's WebCrypto path
  * and a key thumbprint per assertion made signing a fifth of the bench's time.
  */
-import { createPublicKey, randomUUID } from 'node:crypto';
-import type { JWK } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { JWT_BEARER } from '../src/contract/request.js';
-import { readPrivateKey } from '../src/tokens/client-assertion.js';
 import { signJws } from '../src/tokens/jws.js';
-import { algFor, jwkThumbprint } from '../src/tokens/keys.js';
+import { signingKeyFromPem } from '../src/tokens/keys.js';
 import { DEMO_KEY_FILE } from './paths.js';
 import { ASSERTION_LIFETIME_SECONDS } from './settings.js';
 
@@ -27,12 +26,9 @@ export interface BodySource {
 
 export class AssertionBodies {
   private readonly bodies: string[] = [];
-  private readonly key = readPrivateKey(DEMO_KEY_FILE);
-  private readonly header = {
-    alg: algFor(this.key),
-    kid: jwkThumbprint(createPublicKey(this.key).export({ format: 'jwk' }) as JWK),
-    typ: 'JWT',
-  };
+  /** The demo client's key with its algorithm and RFC 7638 kid, as the sandbox reads its own. */
+  private readonly key = signingKeyFromPem(readFileSync(DEMO_KEY_FILE, 'utf8'));
+  private readonly header = { alg: this.key.alg, kid: this.key.kid, typ: 'JWT' };
 
   /** `audience` is the URL the sandbox is reached at: every sandbox run uses the same port. */
   constructor(private readonly audience: string) {}
@@ -48,7 +44,7 @@ export class AssertionBodies {
       const now = Math.floor(Date.now() / 1000);
       const signed = await Promise.all(
         Array.from({ length: batch }, () =>
-          signJws(this.header.alg, this.key, this.header, {
+          signJws(this.key.alg, this.key.privateKey, this.header, {
             iss: DEMO_CLIENT_ID,
             sub: DEMO_CLIENT_ID,
             aud: this.audience,

@@ -120,10 +120,14 @@ export function parseDn(text: string): DistinguishedName {
  * as RFC 2253 does. Returned in RFC 4514 order.
  */
 export function parseCertificateSubject(subject: string): DistinguishedName {
+  return subjectRdns(subject).map(parseRdn);
+}
+
+/** The RDNs of Node's X509Certificate#subject, one per line, in RFC 4514 order. */
+function subjectRdns(subject: string): string[] {
   return subject
     .split('\n')
     .filter((line) => line.length > 0)
-    .map(parseRdn)
     .reverse();
 }
 
@@ -137,9 +141,5 @@ export function sameDn(a: DistinguishedName, b: DistinguishedName): boolean {
 
 /** An RFC 4514 rendering of a certificate subject, for messages and the journal. */
 export function certificateSubjectString(subject: string): string {
-  return subject
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .reverse()
-    .join(',');
+  return subjectRdns(subject).join(',');
 }

@@ -36,7 +36,10 @@ function scenarioSchema(): SchemaChecks {
   return schemaChecks;
 }
 
-/** Lists the *.yaml and *.yml files of a folder, sorted so that load order is stable. */
+/** The names of scenario files: *.yaml and *.yml. */
+export const isScenarioFileName = (name: string) => /\.ya?ml$/i.test(name);
+
+/** Lists the scenario files of a folder, sorted so that load order is stable. */
 export function scenarioFiles(dir: string): string[] {
   let names: string[];
   try {
@@ -47,7 +50,7 @@ export function scenarioFiles(dir: string): string[] {
     throw new ConfigError(dir, '', `cannot read the scenarios folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   return names
-    .filter((n) => /\.ya?ml$/i.test(n))
+    .filter(isScenarioFileName)
     .sort()
     .map((n) => join(dir, n));
 }

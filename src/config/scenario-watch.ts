@@ -7,7 +7,7 @@ import { watch } from 'node:fs';
 import { isDeviceScenario, isResponseScenario } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
 import type { SandboxConfig } from './options.js';
-import { loadScenarioDir } from './scenario-files.js';
+import { isScenarioFileName, loadScenarioDir } from './scenario-files.js';
 
 export const RELOAD_DEBOUNCE_MS = 100;
 
@@ -30,7 +30,7 @@ export function watchScenarioDir(dir: string, { contract, catalog, deviceCatalog
   };
   // persistent: false, so that a forgotten watcher never keeps a test process alive.
   const watcher = watch(dir, { persistent: false }, (_event, name) => {
-    if (name !== null && !/\.ya?ml$/i.test(name)) return; // editor swap and backup files
+    if (name !== null && !isScenarioFileName(name)) return; // editor swap and backup files
     clearTimeout(timer);
     timer = setTimeout(reload, RELOAD_DEBOUNCE_MS);
   });

@@ -3,19 +3,17 @@
  * authentication methods as grant values: they are client_credentials requests that use that
  * method, so this one handler serves all three.
  */
-import { grantNotRegistered, type GrantHandler } from './grant.js';
+import { authenticateFor, type GrantHandler } from './grant.js';
 import { grantedScope } from './scope.js';
 
 export const CLIENT_CREDENTIALS = 'client_credentials';
 
 export const clientCredentialsGrant: GrantHandler = {
   grantTypes: ['client_credentials', 'private_key_jwt', 'tls_client_auth'],
-  async handle(input, { authenticator, credentials }) {
-    const auth = await authenticator.authenticate(input, credentials);
+  async handle(input, ctx) {
+    const auth = await authenticateFor(CLIENT_CREDENTIALS, input, ctx);
     if (!auth.ok) return auth;
     const { clientId, registration, certificateThumbprint } = auth.client;
-    const unregistered = grantNotRegistered(clientId, registration.grantTypes, CLIENT_CREDENTIALS);
-    if (unregistered) return unregistered;
     const scope = grantedScope(registration, input.scope);
     if ('error' in scope) return { ok: false, violation: scope };
     return { ok: true, grant: { clientId, scope: scope.scope, certificateThumbprint } };

@@ -6,7 +6,7 @@
  */
 import { DEVICE_CODE_GRANT, type RuleViolation } from '../contract/request.js';
 import type { DeviceAuthorization, DeviceCodeStore } from '../state/device-codes.js';
-import { grantNotRegistered, type GrantHandler, type GrantOutcome } from './grant.js';
+import { authenticateFor, type GrantHandler, type GrantOutcome } from './grant.js';
 
 /** RFC 8628 §3.5: each slow_down adds 5 seconds to the polling interval. */
 const SLOW_DOWN_STEP_SECONDS = 5;
@@ -42,12 +42,10 @@ export function pollDevice(a: DeviceAuthorization | undefined, clientId: string,
 export function deviceCodeGrant(devices: DeviceCodeStore): GrantHandler {
   return {
     grantTypes: [DEVICE_CODE_GRANT],
-    async handle(input, { authenticator, credentials }) {
-      const auth = await authenticator.authenticate(input, credentials);
+    async handle(input, ctx) {
+      const auth = await authenticateFor(DEVICE_CODE_GRANT, input, ctx);
       if (!auth.ok) return auth;
-      const { clientId, registration, certificateThumbprint } = auth.client;
-      const unregistered = grantNotRegistered(clientId, registration.grantTypes, DEVICE_CODE_GRANT);
-      if (unregistered) return unregistered;
+      const { clientId, certificateThumbprint } = auth.client;
       const authorization = devices.byDeviceCode(input.deviceCode!);
       const outcome = pollDevice(authorization, clientId, Date.now());
       if (authorization) devices.save(authorization);

@@ -1,5 +1,5 @@
 /** One handler per grant type, behind one interface. */
-import type { ClientAuthenticator, RequestCredentials } from '../clients/authenticate.js';
+import type { Authentication, ClientAuthenticator, RequestCredentials } from '../clients/authenticate.js';
 import type { GrantType, RuleViolation, TokenInput } from '../contract/request.js';
 import type { TokenGrant } from '../tokens/access-token.js';
 
@@ -16,8 +16,14 @@ export interface GrantHandler {
   handle(input: TokenInput, ctx: GrantContext): Promise<GrantOutcome>;
 }
 
-/** RFC 6749 §5.2 unauthorized_client: the client's registration does not list the grant type. */
-export function grantNotRegistered(clientId: string, grantTypes: ReadonlySet<string>, grantType: string): GrantOutcome | undefined {
-  if (grantTypes.has(grantType)) return undefined;
-  return { ok: false, violation: { error: 'unauthorized_client', description: `client "${clientId}" is not registered for the ${grantType} grant` } };
+/**
+ * Authenticates the client, then checks that its registration lists the grant type (RFC 6749
+ * §5.2 unauthorized_client otherwise): what every grant, and the device authorization request,
+ * asks first.
+ */
+export async function authenticateFor(grantType: GrantType, input: TokenInput, { authenticator, credentials }: GrantContext): Promise<Authentication> {
+  const auth = await authenticator.authenticate(input, credentials);
+  if (!auth.ok || auth.client.registration.grantTypes.has(grantType)) return auth;
+  const description = `client "${auth.client.clientId}" is not registered for the ${grantType} grant`;
+  return { ok: false, violation: { error: 'unauthorized_client', description } };
 }

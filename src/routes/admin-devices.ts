@@ -4,7 +4,7 @@
  * for a code that is unknown, expired or already decided.
  */
 import type { SandboxConfig } from '../config/options.js';
-import { errorList } from '../http/responses.js';
+import { errorList, jsonResponse } from '../http/responses.js';
 import type { DeviceDecision } from '../state/device-codes.js';
 
 const WHY: Record<string, string> = {
@@ -16,7 +16,7 @@ const WHY: Record<string, string> = {
 export function deviceDecisionHandler(config: SandboxConfig, decision: DeviceDecision) {
   return (userCode: string, interactionId: string): Response => {
     const result = config.devices.decide(userCode, decision);
-    if (result === 'decided') return new Response(null, { status: 204, headers: { 'x-fapi-interaction-id': interactionId } });
+    if (result === 'decided') return jsonResponse(204, undefined, interactionId);
     return errorList(404, [`${WHY[result]} "${userCode}"`], interactionId);
   };
 }

@@ -7,7 +7,7 @@
 import type { SandboxConfig } from '../config/options.js';
 import { checkTokenForm, DEVICE_CODE_GRANT } from '../contract/request.js';
 import type { components } from '../generated/sandbox.js';
-import { grantNotRegistered } from '../grants/grant.js';
+import { authenticateFor } from '../grants/grant.js';
 import { grantedScope } from '../grants/scope.js';
 import { acceptsJson } from '../http/accept.js';
 import { readBody } from '../http/body.js';
@@ -51,15 +51,16 @@ export function deviceAuthorizationHandler(config: SandboxConfig) {
     const input = { ...checked.value, grantType: DEVICE_CODE_GRANT } as const;
 
     const endpoints = endpointsFor(request.url, config);
-    const auth = await authenticator.authenticate(input, {
-      certificate: clientCertificate(headers, transport, config),
-      // The assertion is addressed to this endpoint or to the issuer.
-      audiences: [...endpoints.audiences, endpoints.deviceAuthorizationEndpoint, ...(endpoints.mtlsDeviceAuthorizationEndpoint ? [endpoints.mtlsDeviceAuthorizationEndpoint] : [])],
+    const auth = await authenticateFor(DEVICE_CODE_GRANT, input, {
+      authenticator,
+      credentials: {
+        certificate: clientCertificate(headers, transport, config),
+        // The assertion is addressed to this endpoint or to the issuer.
+        audiences: [...endpoints.audiences, endpoints.deviceAuthorizationEndpoint, ...(endpoints.mtlsDeviceAuthorizationEndpoint ? [endpoints.mtlsDeviceAuthorizationEndpoint] : [])],
+      },
     });
     if (!auth.ok) return tokenError(auth.violation.error, auth.violation.description, interactionId);
     const { clientId, registration } = auth.client;
-    const unregistered = grantNotRegistered(clientId, registration.grantTypes, DEVICE_CODE_GRANT);
-    if (unregistered && !unregistered.ok) return tokenError(unregistered.violation.error, unregistered.violation.description, interactionId);
     const scope = grantedScope(registration, input.scope);
     if ('error' in scope) return tokenError(scope.error, scope.description, interactionId);
 

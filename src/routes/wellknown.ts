@@ -5,6 +5,8 @@
 import type { components } from '../generated/sandbox.js';
 import type { SandboxConfig } from '../config/options.js';
 import { FAPI_ALGS } from '../clients/registry.js';
+import { DEVICE_CODE_GRANT } from '../contract/request.js';
+import { CLIENT_CREDENTIALS } from '../grants/client-credentials.js';
 import { acceptsJson } from '../http/accept.js';
 import { endpointsFor } from '../http/issuer.js';
 import { jsonResponse, notAcceptable } from '../http/responses.js';
@@ -13,7 +15,7 @@ type Metadata = components['schemas']['Metadata'];
 type JwkSet = components['schemas']['JwkSet'];
 
 export function metadataHandler(config: SandboxConfig) {
-  const grantTypes = ['client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'];
+  const grantTypes = [CLIENT_CREDENTIALS, DEVICE_CODE_GRANT];
   const scopes = [...new Set(config.clients.clients.flatMap((c) => [...(c.scopes ?? [])]))];
   return (request: Request, interactionId: string): Response => {
     if (!acceptsJson(request.headers.get('accept'))) return notAcceptable(interactionId);
