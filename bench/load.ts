@@ -63,6 +63,15 @@ function run(baseUrl: string, request: LoadRequest, shape: LoadShape): Promise<a
   });
 }
 
+/** What makes a load run fail: errors or timeouts, another status, an assertion sent twice. */
+export function loadProblems(label: string, load: LoadResult, expectedStatus: number, reusedBodies: number): string[] {
+  const problems: string[] = [];
+  if (load.errors > 0) problems.push(`${label}: ${load.errors} connection errors or timeouts`);
+  if (load.unexpected > 0) problems.push(`${label}: ${load.unexpected} answers were not ${expectedStatus} (${JSON.stringify(load.statuses)})`);
+  if (reusedBodies > 0) problems.push(`${label}: the assertion pool ran out (${reusedBodies} sent twice)`);
+  return problems;
+}
+
 /** One load run of `shape.seconds`, without a warm-up. */
 export async function loadOnce(baseUrl: string, request: LoadRequest, shape: LoadShape): Promise<LoadResult> {
   return summarise(await run(baseUrl, request, shape), request.expectedStatus);

@@ -3,7 +3,7 @@
  * same text goes to the terminal and to the README's Performance section).
  */
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import type { LoadResult } from './load.js';
+import { loadProblems, type LoadResult } from './load.js';
 import type { ReplayMemoryReport } from './replay-memory.js';
 import type { SoakReport } from './soak.js';
 import { LOAD, STARTUP_SAMPLES } from './settings.js';
@@ -92,15 +92,7 @@ export function targets(byId: (id: RunId) => RunRecord, r: Ratios, replay: Repla
 }
 
 /** Why a run cannot be trusted, if it cannot. */
-export function runProblems(run: RunRecord): string[] {
-  const problems: string[] = [];
-  if (run.load.errors > 0) problems.push(`${run.label}: ${run.load.errors} connection errors or timeouts`);
-  if (run.load.unexpected > 0) {
-    problems.push(`${run.label}: ${run.load.unexpected} answers were not ${run.expectedStatus} (${JSON.stringify(run.load.statuses)})`);
-  }
-  if (run.reusedBodies > 0) problems.push(`${run.label}: the assertion pool ran out (${run.reusedBodies} sent twice)`);
-  return problems;
-}
+export const runProblems = (run: RunRecord): string[] => loadProblems(run.label, run.load, run.expectedStatus, run.reusedBodies);
 
 /** Above this, something outside the bench competed for the CPUs during a run. */
 const BUSY_MACHINE_CORES = 0.35;

@@ -8,7 +8,7 @@
 import { KeyObject, type webcrypto } from 'node:crypto';
 import { compactVerify, type CompactJWSHeaderParameters, type JWTVerifyGetKey, type ProtectedHeaderParameters } from 'jose';
 import { verifyJwsSignature } from '../tokens/jws.js';
-import type { SigningAlg } from './registry.js';
+import { MIN_RSA_BITS, type SigningAlg } from './registry.js';
 
 /** Base64url without padding, of a length that decodes (RFC 7515 §2). */
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -26,7 +26,7 @@ function usableKey(key: unknown, alg: SigningAlg): KeyObject | undefined {
   const fits =
     alg === 'ES256'
       ? algorithm.name === 'ECDSA' && algorithm.namedCurve === 'P-256'
-      : algorithm.name === 'RSA-PSS' && algorithm.hash?.name === 'SHA-256' && (algorithm.modulusLength ?? 0) >= 2048;
+      : algorithm.name === 'RSA-PSS' && algorithm.hash?.name === 'SHA-256' && (algorithm.modulusLength ?? 0) >= MIN_RSA_BITS;
   if (!fits) return undefined;
   let keyObject = keyObjects.get(key);
   if (!keyObject) keyObjects.set(key, (keyObject = KeyObject.from(key)));

@@ -14,7 +14,7 @@ import {
 } from 'jose';
 import type { ReplayStore } from '../state/replay-store.js';
 import { verifyAssertionSignature } from './assertion-signature.js';
-import { FAPI_ALGS, type RegisteredClient, type SigningAlg } from './registry.js';
+import { FAPI_ALGS, MIN_RSA_BITS, type RegisteredClient, type SigningAlg } from './registry.js';
 
 export interface AssertionPolicy {
   /** Tolerated clock difference, in seconds (default 30). */
@@ -26,7 +26,6 @@ export interface AssertionPolicy {
 }
 
 export const DEFAULT_ASSERTION_POLICY: AssertionPolicy = { clockSkewSeconds: 30, maxLifetimeSeconds: 3600, jwksTimeoutMs: 5000 };
-const MIN_RSA_BITS = 2048;
 
 export interface AssertionCheck {
   client: RegisteredClient;

@@ -7,7 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { JWK, JSONWebKeySet } from 'jose';
 import { DnSyntaxError, parseDn } from '../clients/dn.js';
-import { FAPI_ALGS, type CertificateIdentity, type RegisteredClient, type SigningAlg } from '../clients/registry.js';
+import { FAPI_ALGS, MIN_RSA_BITS, type CertificateIdentity, type RegisteredClient, type SigningAlg } from '../clients/registry.js';
 import type { Check } from '../contract/schema.js';
 import { ConfigError } from './errors.js';
 import { assertShape, loadSchemaCheck, parseYaml, readConfigFile } from './yaml-file.js';
@@ -15,9 +15,6 @@ import { assertShape, loadSchemaCheck, parseYaml, readConfigFile } from './yaml-
 export const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
 export const DEMO_CLIENTS_FILE = `${DEMO_DIR}clients.yaml`;
 const CLIENTS_SCHEMA = `${DEMO_DIR}clients.schema.json`;
-
-/** FAPI 1 Advanced §8.6: RSA keys of at least 2048 bits. */
-export const MIN_RSA_BITS = 2048;
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 const SAN_FIELDS = ['tls_client_auth_san_dns', 'tls_client_auth_san_uri', 'tls_client_auth_san_ip', 'tls_client_auth_san_email'] as const;

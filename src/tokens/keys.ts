@@ -4,7 +4,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import type { SigningAlg } from '../clients/registry.js';
+import { MIN_RSA_BITS, type SigningAlg } from '../clients/registry.js';
 
 export interface SigningKey {
   alg: SigningAlg;
@@ -22,10 +22,10 @@ export function jwkThumbprint(jwk: JWK): string {
 /** The algorithm a private key can sign with, under FAPI's rules. */
 export function algFor(key: KeyObject): SigningAlg {
   if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
-  if ((key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048) {
+  if ((key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= MIN_RSA_BITS) {
     return 'PS256';
   }
-  throw new Error('the signing key must be an EC P-256 key (ES256) or an RSA key of at least 2048 bits (PS256)');
+  throw new Error(`the signing key must be an EC P-256 key (ES256) or an RSA key of at least ${MIN_RSA_BITS} bits (PS256)`);
 }
 
 function describe(privateKey: KeyObject, alg: SigningAlg): SigningKey {
@@ -36,7 +36,7 @@ function describe(privateKey: KeyObject, alg: SigningAlg): SigningKey {
 
 export function generateSigningKey(alg: SigningAlg = 'ES256'): SigningKey {
   const { privateKey } =
-    alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+    alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: MIN_RSA_BITS });
   return describe(privateKey, alg);
 }
 
