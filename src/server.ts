@@ -13,7 +13,7 @@ import { createApp } from './app.js';
 import { DEFAULT_CONNECTION_LIMITS, guardClientErrors, invalidRequestResponse, serverOptions, type ConnectionLimits } from './http/connection-limits.js';
 import { queuedListener } from './http/request-queue.js';
 import { ConfigError } from './config/errors.js';
-import { DEMO_PKI, type SandboxOptions } from './config/options.js';
+import { demoPki, type SandboxOptions } from './config/options.js';
 import { checkAdminExposure } from './config/resilience.js';
 import { watchScenarioDir } from './config/scenario-watch.js';
 import { readConfigFile } from './config/yaml-file.js';
@@ -66,9 +66,10 @@ function closeServer(server: Server): Promise<void> {
 }
 
 function tlsOptions(options: StartOptions) {
-  const certFile = options.tlsCertFile ?? DEMO_PKI.serverCert;
-  const keyFile = options.tlsKeyFile ?? DEMO_PKI.serverKey;
-  const caFile = options.clientCaFile ?? DEMO_PKI.ca;
+  const demo = demoPki();
+  const certFile = options.tlsCertFile ?? demo.serverCert;
+  const keyFile = options.tlsKeyFile ?? demo.serverKey;
+  const caFile = options.clientCaFile ?? demo.ca;
   const settings = {
     cert: readConfigFile(certFile, 'TLS certificate'),
     key: readConfigFile(keyFile, 'TLS key'),

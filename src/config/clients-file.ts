@@ -4,17 +4,16 @@
  * FAPI, subject DNs parse, client ids are unique.
  */
 import { createPublicKey } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { JWK, JSONWebKeySet } from 'jose';
 import { DnSyntaxError, parseDn } from '../clients/dn.js';
 import { FAPI_ALGS, MIN_RSA_BITS, type CertificateIdentity, type RegisteredClient, type SigningAlg } from '../clients/registry.js';
 import type { Check } from '../contract/schema.js';
+import { shippedFile } from '../shipped/files.js';
 import { ConfigError } from './errors.js';
 import { assertShape, loadSchemaCheck, parseYaml, readConfigFile } from './yaml-file.js';
 
-export const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
-export const DEMO_CLIENTS_FILE = `${DEMO_DIR}clients.yaml`;
-const CLIENTS_SCHEMA = `${DEMO_DIR}clients.schema.json`;
+/** The demo clients file, the default of --clients. */
+export const demoClientsFile = () => shippedFile('demo/clients.yaml');
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 const SAN_FIELDS = ['tls_client_auth_san_dns', 'tls_client_auth_san_uri', 'tls_client_auth_san_ip', 'tls_client_auth_san_email'] as const;
@@ -116,7 +115,7 @@ function toClient(file: string, at: string, raw: RawClient): RegisteredClient {
 /** Parses and checks a clients file's text. */
 export function parseClientsFile(file: string, text: string): RegisteredClient[] {
   const data = parseYaml(file, text);
-  shape ??= loadSchemaCheck(CLIENTS_SCHEMA, '#');
+  shape ??= loadSchemaCheck(shippedFile('demo/clients.schema.json'), '#');
   assertShape(file, shape, data);
   const seen = new Set<string>();
   return (data as { clients: RawClient[] }).clients.map((raw, i) => {

@@ -13,17 +13,19 @@ import { memoryDeviceCodeStore, type DeviceCodeStore } from '../state/device-cod
 import { memoryReplayStore, type ReplayStore } from '../state/replay-store.js';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, jwtTokenIssuer, type TokenIssuer } from '../tokens/access-token.js';
 import { generateSigningKey, signingKeyFromPem, type SigningKey } from '../tokens/keys.js';
-import { DEMO_CLIENTS_FILE, DEMO_DIR, loadClientsFile, parseClientsFile } from './clients-file.js';
+import { shippedFile } from '../shipped/files.js';
+import { demoClientsFile, loadClientsFile, parseClientsFile } from './clients-file.js';
 import { ConfigError } from './errors.js';
 import { resolveResilience, type ResilienceConfig, type ResilienceOptions } from './resilience.js';
-import { loadScenarioDir, SHIPPED_SCENARIOS_DIR } from './scenario-files.js';
+import { loadScenarioDir, shippedScenariosDir } from './scenario-files.js';
 import { readConfigFile } from './yaml-file.js';
 
-export const DEMO_PKI = {
-  ca: `${DEMO_DIR}pki/ca.pem`,
-  serverCert: `${DEMO_DIR}pki/server.pem`,
-  serverKey: `${DEMO_DIR}pki/server.key`,
-} as const;
+/** The demo PKI's files: the defaults of --tls-client-ca, --tls-cert and --tls-key. */
+export const demoPki = () => ({
+  ca: shippedFile('demo/pki/ca.pem'),
+  serverCert: shippedFile('demo/pki/server.pem'),
+  serverKey: shippedFile('demo/pki/server.key'),
+});
 
 export interface SandboxOptions extends ResilienceOptions {
   /** Folder of scenario files; default: the shipped scenarios/. Ignored when `scenarios` is given. */
@@ -140,12 +142,12 @@ function normaliseIssuer(issuer: string): string {
 /** Builds the configuration, throwing a ConfigError for any mistake in the inputs. */
 export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
   const contract = loadTokenContract();
-  const scenariosDir = options.scenarios ? undefined : (options.scenariosDir ?? SHIPPED_SCENARIOS_DIR);
+  const scenariosDir = options.scenarios ? undefined : (options.scenariosDir ?? shippedScenariosDir());
   const scenarios = options.scenarios ?? loadScenarioDir(scenariosDir!, contract);
   const clients = new ClientRegistry(
     options.clientsYaml !== undefined
       ? parseClientsFile('(clients YAML)', options.clientsYaml)
-      : loadClientsFile(options.clientsFile ?? DEMO_CLIENTS_FILE),
+      : loadClientsFile(options.clientsFile ?? demoClientsFile()),
   );
   const policy: AssertionPolicy = {
     ...DEFAULT_ASSERTION_POLICY,
@@ -180,7 +182,7 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
     issuer: options.tokenIssuer ?? jwtTokenIssuer(signingKey, lifetime),
     signingKey,
     fixedIssuer: options.issuer === undefined ? undefined : normaliseIssuer(options.issuer),
-    clientCas: readCaBundle(options.clientCaFile ?? DEMO_PKI.ca),
+    clientCas: readCaBundle(options.clientCaFile ?? demoPki().ca),
     trustClientCertHeader: options.trustClientCertHeader ?? false,
     replay,
     listeners: {},

@@ -1,10 +1,7 @@
-/**
- * The package's version, from its package.json. Found relative to this module, which sits two
- * folders down like every module that reads the package's own files, in dist/ and in the bundled
- * command (dist/bundle/cli.js) alike.
- */
+/** The package's version, from its shipped package.json. */
 import { readFileSync } from 'node:fs';
+import { shippedFile } from '../shipped/files.js';
 
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(shippedFile('package.json'), 'utf8')) as { version: string }).version;
 }

@@ -6,16 +6,16 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TokenContract } from '../contract/document.js';
 import type { Check } from '../contract/schema.js';
 import { INTERACTION_ID } from '../http/responses.js';
 import type { Delay, Fault, Scenario, ScenarioResponse, ScenarioStep, SequenceKey } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
+import { shippedFile } from '../shipped/files.js';
 import { assertShape, loadSchemaCheck, parseYaml, readConfigFile } from './yaml-file.js';
 
-export const SHIPPED_SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
-export const SCENARIO_SCHEMA_PATH = join(SHIPPED_SCENARIOS_DIR, 'scenario.schema.json');
+/** The shipped scenarios folder, the default of --scenarios. */
+export const shippedScenariosDir = () => shippedFile('scenarios');
 
 /** Headers the server owns: a scenario setting them would break framing or correlation. */
 const RESERVED_HEADERS = new Set([INTERACTION_ID, 'content-type', 'content-length', 'transfer-encoding', 'connection']);
@@ -30,8 +30,8 @@ interface SchemaChecks {
 let schemaChecks: SchemaChecks | undefined;
 function scenarioSchema(): SchemaChecks {
   schemaChecks ??= {
-    single: loadSchemaCheck(SCENARIO_SCHEMA_PATH, '#/$defs/scenario'),
-    list: loadSchemaCheck(SCENARIO_SCHEMA_PATH, '#/$defs/scenarioList'),
+    single: loadSchemaCheck(shippedFile('scenarios/scenario.schema.json'), '#/$defs/scenario'),
+    list: loadSchemaCheck(shippedFile('scenarios/scenario.schema.json'), '#/$defs/scenarioList'),
   };
   return schemaChecks;
 }

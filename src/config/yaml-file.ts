@@ -31,7 +31,7 @@ export function parseYaml(file: string, text: string): unknown {
 
 /** Compiles a definition of a JSON Schema file ("#" for its root) into a Check. */
 export function loadSchemaCheck(schemaFile: string, pointer: string): Check {
-  const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(readConfigFile(schemaFile, 'JSON Schema')) as Record<string, unknown>;
   return compileSchema(pointer === '#' ? schema : { $ref: pointer }, schema);
 }
 

@@ -3,13 +3,14 @@
  * it: the request's header and body rules, and for each documented status its headers, body
  * schema and named examples. Done once at start-up.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { shippedDocument } from '../config/shipped-documents.js';
+import { readConfigFile } from '../config/yaml-file.js';
+import { shippedFile } from '../shipped/files.js';
 import { compileSchema, deref, type Check, type Schema } from './schema.js';
 
-export const TOKEN_DOCUMENT_PATH = fileURLToPath(new URL('../../openapi/token.yaml', import.meta.url));
+/** The shipped contract, openapi/token.yaml. */
+export const tokenDocumentPath = () => shippedFile('openapi/token.yaml');
 
 export interface FieldRule {
   name: string;
@@ -43,8 +44,8 @@ const SELECTOR_HEADERS = new Set(['x-sandbox-scenario', 'prefer']);
 
 type Doc = Record<string, unknown>;
 
-export function loadTokenContract(path = TOKEN_DOCUMENT_PATH): TokenContract {
-  const text = readFileSync(path, 'utf8');
+export function loadTokenContract(path = tokenDocumentPath()): TokenContract {
+  const text = readConfigFile(path, 'contract document');
   const doc = (shippedDocument(text) ?? parse(text)) as Doc;
   const paths = doc.paths as Doc;
   const operation = deref<Doc>(doc, (deref<Doc>(doc, paths['/token'])).post);

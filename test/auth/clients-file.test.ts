@@ -1,6 +1,6 @@
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadClientsFile, parseClientsFile, DEMO_CLIENTS_FILE } from '../../src/config/clients-file.js';
+import { loadClientsFile, parseClientsFile, demoClientsFile } from '../../src/config/clients-file.js';
 import { ConfigError } from '../../src/config/errors.js';
 
 const failure = (text: string) => {
@@ -17,7 +17,7 @@ const pk = (extra: string) => `clients:\n  - { client_id: a, token_endpoint_auth
 
 describe('the clients file', () => {
   it('loads the demo clients: each auth method, and one for the device grant', () => {
-    const clients = loadClientsFile(DEMO_CLIENTS_FILE);
+    const clients = loadClientsFile(demoClientsFile());
     expect(clients.map((c) => [c.clientId, c.authMethod])).toEqual([
       ['sandbox-pkjwt', 'private_key_jwt'],
       ['sandbox-pkjwt-ps256', 'private_key_jwt'],

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadTokenContract, TOKEN_DOCUMENT_PATH } from '../../src/contract/document.js';
+import { loadTokenContract, tokenDocumentPath } from '../../src/contract/document.js';
 import { compileSchema, SchemaError } from '../../src/contract/schema.js';
 
 const run = promisify(execFile);
@@ -37,7 +37,7 @@ describe('the OpenAPI documents', () => {
 describe('openapi/token.yaml', () => {
   it('is parsed from the file when the file is not the text the JSON was generated from', () => {
     const changed = join(mkdtempSync(join(tmpdir(), 'contract-')), 'token.yaml');
-    writeFileSync(changed, readFileSync(TOKEN_DOCUMENT_PATH, 'utf8').replace('maxLength: 255', 'maxLength: 254'));
+    writeFileSync(changed, readFileSync(tokenDocumentPath(), 'utf8').replace('maxLength: 255', 'maxLength: 254'));
     const tooLong = 'c'.repeat(255);
     expect(loadTokenContract().fields.find((f) => f.name === 'client_id')!.check(tooLong)).toBeUndefined();
     expect(loadTokenContract(changed).fields.find((f) => f.name === 'client_id')!.check(tooLong)).toBeDefined();
