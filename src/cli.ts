@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/** fapi-token-sandbox: flags and environment → options → startSandbox(); and the assertion helper. */
+/** fapi-token-sandbox: flags and environment → options → startSandbox(); the assertion helper; init. */
 import { parseArgs } from 'node:util';
 import { ConfigError, OptionError } from './config/errors.js';
 import { isLoopback } from './config/network.js';
 import { parseRateLimit } from './config/resilience.js';
 import { packageVersion } from './config/package-version.js';
+import { DEFAULT_INIT_DIR, initSandbox } from './init/scaffold.js';
 import { consoleLogger } from './log/logger.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startSandbox, type StartOptions } from './server.js';
 import { createClientAssertion, readPrivateKey } from './tokens/client-assertion.js';
@@ -14,6 +15,8 @@ const HELP = `fapi-token-sandbox: a local stand-in for the Raidiam Connect FAPI 
 Usage:
   fapi-token-sandbox [options]                 run the sandbox
   fapi-token-sandbox assertion [options]       print a signed private_key_jwt client assertion
+  fapi-token-sandbox init [DIR]                write your own clients, fresh keys, CA and certificates
+                                               and an example scenario to DIR [default: ${DEFAULT_INIT_DIR}]
 
 Options:
   --port N                TCP port (0 picks a free one)                [env PORT, default ${DEFAULT_PORT}]
@@ -134,6 +137,13 @@ async function printAssertion(values: Values): Promise<number> {
   return 0;
 }
 
+function printInit(dir: string): number {
+  // How users run this program, for the printed commands; the standalone executable sets its own name.
+  const command = process.env.FAPI_SANDBOX_COMMAND || 'npx fapi-token-sandbox';
+  process.stdout.write(initSandbox(dir, command));
+  return 0;
+}
+
 function startOptions(values: Values): StartOptions {
   const env = process.env;
   const host = values.host ?? (env.HOST || DEFAULT_HOST);
@@ -220,6 +230,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [command, ...extra] = positionals;
+  if (command === 'init' && extra.length <= 1) return printInit(extra[0] ?? DEFAULT_INIT_DIR);
   if (extra.length > 0 || (command !== undefined && command !== 'assertion')) {
     throw new UsageError(`unknown command "${positionals.join(' ')}"`);
   }

@@ -11,10 +11,10 @@ export interface Finished {
   stderr: string;
 }
 
-/** Runs the CLI to completion (for commands that should exit). */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<Finished> {
+/** Runs the CLI to completion (for commands that should exit), in the checkout unless `cwd` is given. */
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Finished> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -35,9 +35,9 @@ export interface Started {
 }
 
 /** Starts a long-running command and waits for its "listening on URL" line. */
-export function startCommand(command: string, args: string[], env: Record<string, string> = {}): Promise<Started> {
+export function startCommand(command: string, args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, detached: true });
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true });
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString();
