@@ -20,11 +20,17 @@ export interface AssertionOptions {
   lifetimeSeconds?: number;
 }
 
+/** A private key from PEM text or a private JWK (JSON text), with the JWK's kid when it has one. */
+export function parsePrivateKey(text: string): { key: KeyObject; kid?: string } {
+  if (!text.trimStart().startsWith('{')) return { key: createPrivateKey(text) };
+  const jwk = JSON.parse(text) as JsonWebKey;
+  const key = createPrivateKey({ key: jwk, format: 'jwk' });
+  return typeof jwk.kid === 'string' ? { key, kid: jwk.kid } : { key };
+}
+
 /** Reads a private key from a PEM file or a private JWK (JSON) file. */
 export function readPrivateKey(file: string): KeyObject {
-  const text = readFileSync(file, 'utf8');
-  if (text.trimStart().startsWith('{')) return createPrivateKey({ key: JSON.parse(text) as JsonWebKey, format: 'jwk' });
-  return createPrivateKey(text);
+  return parsePrivateKey(readFileSync(file, 'utf8')).key;
 }
 
 export async function createClientAssertion(options: AssertionOptions): Promise<string> {
