@@ -9,6 +9,7 @@ import { DEFAULT_INIT_DIR, initSandbox } from './init/scaffold.js';
 import { consoleLogger } from './log/logger.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startSandbox, type StartOptions } from './server.js';
 import { createClientAssertion, readPrivateKey } from './tokens/client-assertion.js';
+import { demoClientKey } from './tokens/demo-keys.js';
 
 const HELP = `fapi-token-sandbox: a local stand-in for the Raidiam Connect FAPI token endpoint (POST /token)
 
@@ -54,7 +55,7 @@ Options:
 
 Assertion options:
   --client-id ID          the client (iss and sub)                     [required]
-  --key FILE              the client's private key, PEM or JWK         [required]
+  --key FILE              the client's private key, PEM or JWK         [required, except for the demo clients]
   --aud URL               the audience                                 [default: http://127.0.0.1:${DEFAULT_PORT}]
   --lifetime S            seconds until exp                            [default: 60]
 
@@ -118,12 +119,13 @@ type Values = ReturnType<typeof parse>['values'];
 
 async function printAssertion(values: Values): Promise<number> {
   if (!values['client-id']) throw new UsageError('assertion needs --client-id');
-  if (!values.key) throw new UsageError('assertion needs --key FILE');
+  const demo = values.key === undefined ? demoClientKey(values['client-id']) : undefined;
+  if (!values.key && !demo) throw new UsageError('assertion needs --key FILE (only the demo clients sign with their shipped key without it)');
   let key;
   try {
-    key = readPrivateKey(values.key);
+    key = demo?.key ?? readPrivateKey(values.key!);
   } catch (err) {
-    throw new ConfigError(values.key, '', `is not a readable private key: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConfigError(values.key!, '', `is not a readable private key: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const assertion = await createClientAssertion({
     clientId: values['client-id'],
@@ -131,7 +133,7 @@ async function printAssertion(values: Values): Promise<number> {
     key,
     lifetimeSeconds: whole(values.lifetime, '--lifetime'),
   }).catch((err: Error) => {
-    throw new ConfigError(values.key!, '', `cannot sign with this key: ${err.message}`);
+    throw new ConfigError(values.key ?? 'the demo key', '', `cannot sign with this key: ${err.message}`);
   });
   process.stdout.write(`${assertion}\n`);
   return 0;

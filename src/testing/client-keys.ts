@@ -4,15 +4,12 @@
  * (demo/keys/<client_id>.private.pem), so that the demo clients need no configuration.
  */
 import { KeyObject, type JsonWebKey } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { OptionError } from '../config/errors.js';
-import { shippedFile } from '../shipped/files.js';
-import { parsePrivateKey, readPrivateKey } from '../tokens/client-assertion.js';
+import { parsePrivateKey } from '../tokens/client-assertion.js';
 
 /** A private key: a PEM or JWK file's path, PEM or JWK text, a KeyObject or a private JWK (whose kid, if any, is sent). */
 export type ClientKey = string | KeyObject | JsonWebKey;
-
-const DEMO_KEY_SUFFIX = '.private.pem';
 
 /** A key ready to sign with; kid is a JWK's own, else absent (the assertion then carries the key's thumbprint). */
 export type SignerKey = ReturnType<typeof parsePrivateKey>;
@@ -40,17 +37,4 @@ export function toPrivateKey(key: ClientKey, label: string): SignerKey {
 /** The user's keys by client_id, read once (so that a wrong path fails at start). */
 export function readClientKeys(keys: Readonly<Record<string, ClientKey>> = {}): Map<string, SignerKey> {
   return new Map(Object.entries(keys).map(([clientId, key]) => [clientId, toPrivateKey(key, `clientKeys['${clientId}']`)]));
-}
-
-let demoClientIds: Set<string> | undefined;
-
-/** The shipped demo key of `clientId`, or undefined when it is not a demo client with a key file. */
-export function demoClientKey(clientId: string): SignerKey | undefined {
-  // Only names listed in demo/keys are looked up, so a client_id never becomes an arbitrary path.
-  demoClientIds ??= new Set(
-    readdirSync(shippedFile('demo/keys'))
-      .filter((name) => name.endsWith(DEMO_KEY_SUFFIX))
-      .map((name) => name.slice(0, -DEMO_KEY_SUFFIX.length)),
-  );
-  return demoClientIds.has(clientId) ? { key: readPrivateKey(shippedFile(`demo/keys/${clientId}${DEMO_KEY_SUFFIX}`)) } : undefined;
 }

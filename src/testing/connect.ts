@@ -9,7 +9,8 @@ import type { components } from '../generated/sandbox.js';
 import { ADMIN_BASE } from '../routes/observe.js';
 import type { JournalEntry } from '../state/index.js';
 import { createClientAssertion, type AssertionOptions } from '../tokens/client-assertion.js';
-import { demoClientKey, readClientKeys, toPrivateKey, type ClientKey, type SignerKey } from './client-keys.js';
+import { demoClientKey } from '../tokens/demo-keys.js';
+import { readClientKeys, toPrivateKey, type ClientKey, type SignerKey } from './client-keys.js';
 import { matches, type RequestsQuery } from './journal-query.js';
 
 export interface ConnectOptions {

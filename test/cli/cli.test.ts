@@ -68,6 +68,8 @@ describe('fapi-token-sandbox CLI', () => {
     [['serve'], /unknown command "serve"/],
     [['assertion', '--key', 'demo/keys/sandbox-pkjwt.private.pem'], /assertion needs --client-id/],
     [['assertion', '--client-id', 'x', '--key', 'README.md'], /README\.md: is not a readable private key/],
+    [['assertion', '--client-id', 'my-client'], /^fapi-token-sandbox: assertion needs --key FILE \(only the demo clients sign with their shipped key without it\)$/m],
+    [['assertion', '--client-id', '../pki/client'], /assertion needs --key FILE/],
     [['--rate-limit', '10'], /^fapi-token-sandbox: --rate-limit must be REQUESTS\/WINDOW with a unit of ms, s, m or h, e\.g\. 10\/1s; got "10"$/m],
     [['--admin-token', 'short'], /^fapi-token-sandbox: the admin token must be at least 16 characters/m],
     [['--host', '0.0.0.0', '--port', '0'], /^fapi-token-sandbox: the control API \(\/__sandbox\/\) would be open to the network on 0\.0\.0\.0: set an admin token \(--admin-token or SANDBOX_ADMIN_TOKEN\) or turn it off \(--no-admin\)$/m],
@@ -83,14 +85,17 @@ describe('fapi-token-sandbox CLI', () => {
     const port = await freePort();
     const s = await startCommand(process.execPath, [CLI, '--port', String(port)]);
     try {
-      const printed = await runCli(['assertion', '--client-id', DEMO.pkjwt.clientId, '--key', DEMO.pkjwt.keyFile, '--aud', s.url]);
-      expect(printed.code).toBe(0);
-      const assertion = printed.stdout.trim();
-      expect(assertion).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/);
-      const res = await fetch(
-        tokenRequest(s.url, { client_id: DEMO.pkjwt.clientId, client_assertion_type: JWT_BEARER, client_assertion: assertion }),
-      );
-      expect(res.status).toBe(200);
+      // With the key given, and for a demo client without it (the shipped demo key).
+      for (const keyArgs of [['--key', DEMO.pkjwt.keyFile], []]) {
+        const printed = await runCli(['assertion', '--client-id', DEMO.pkjwt.clientId, ...keyArgs, '--aud', s.url]);
+        expect(printed.code).toBe(0);
+        const assertion = printed.stdout.trim();
+        expect(assertion).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/);
+        const res = await fetch(
+          tokenRequest(s.url, { client_id: DEMO.pkjwt.clientId, client_assertion_type: JWT_BEARER, client_assertion: assertion }),
+        );
+        expect(res.status).toBe(200);
+      }
     } finally {
       await s.stop();
     }
