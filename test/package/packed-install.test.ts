@@ -31,6 +31,54 @@ function readmeExample(file: string): string {
   return m[1]!;
 }
 
+interface CurlCommand {
+  /** The command as the README writes it, continuation lines joined. */
+  text: string;
+  /** The `# {...}` output the README shows under it, if any. */
+  shown?: string;
+}
+
+/** The curl commands of the README's "Try it with curl" section, with the lines that set shell variables before them. */
+function readmeCurlCommands(): { setup: string[]; commands: CurlCommand[] } {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = /^## Try it with curl\n([\s\S]*?)^## /m.exec(readme)![1]!;
+  const lines = [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].flatMap((m) => m[1]!.replace(/\\\n\s*/g, '').split('\n'));
+  const setup: string[] = [];
+  const commands: CurlCommand[] = [];
+  for (const line of lines) {
+    if (line.startsWith('curl ')) commands.push({ text: line });
+    else if (/^# \{/.test(line) && commands.length > 0) commands.at(-1)!.shown = line.slice(2);
+    else if (/^[A-Z]+=/.test(line)) setup.push(line);
+  }
+  return { setup, commands };
+}
+
+/** What each README curl line must do; every line must match exactly one entry, so a new line needs one. */
+const CURL_OUTCOMES: { line: string; status?: number; exit?: number; body?: RegExp }[] = [
+  { line: '-d client_id=sandbox-pkjwt -d client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer -d client_assertion=$(npx', status: 200, body: /"token_type":"Bearer"/ },
+  { line: 'https://localhost:4443/token', status: 200, body: /"access_token":"eyJ/ },
+  { line: '/.well-known/openid-configuration', status: 200, body: /"token_endpoint":"http:\/\/127\.0\.0\.1:4010\/token"/ },
+  { line: '/jwks', status: 200, body: /"keys":\[\{/ },
+  { line: 'client_assertion=a.b.c', status: 400 },
+  { line: "'Prefer: code=429'", status: 429, body: /retry-after: \d+/i },
+  { line: "'Prefer: code=504'", status: 504 },
+  { line: 'example=invalid_client', status: 400, body: /"error":"invalid_client"/ },
+  { line: 'slow-down', status: 400, body: /"error":"slow_down"/ },
+  { line: 'client_id=sandbox-throttled', status: 429 },
+  { line: 'grant_type=password', status: 400 },
+  { line: 'x-fapi-auth-date: yesterday', status: 400 },
+  { line: "'x-sandbox-scenario: flaky'", status: 504 },
+  { line: "'x-sandbox-scenario: slow'", status: 200 },
+  { line: 'connection-reset', exit: 56 },
+  { line: '/__sandbox/requests', status: 200, body: /"path":"\/token"/ },
+  { line: '/__sandbox/reset', status: 204 },
+  { line: "'Accept: text/html'", status: 406 },
+  { line: '/oauth/token', status: 404, body: /"errors":\["Not found: GET \/oauth\/token"\]/ },
+];
+
+const shownAsPattern = (shown: string) =>
+  new RegExp(shown.split('...').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
+
 const decodePayload = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
 let work: string;
@@ -213,4 +261,35 @@ export async function run(): Promise<number> {
     expect(stdout).toMatch(/^# pass 2$/m);
     expect(stdout).toMatch(/^# fail 0$/m);
   });
+
+  it('every curl line of the README works as written (from the installed package, in README order)', async () => {
+    const port = await freePort();
+    const tlsPort = await freePort();
+    // The README's lines name the default ports; the fixed issuer keeps the default audience of
+    // the assertion command (http://127.0.0.1:4010) right while the sandbox listens elsewhere.
+    await startInstalled(['--port', String(port), '--tls-port', String(tlsPort), '--issuer', 'http://127.0.0.1:4010']);
+    const { setup, commands } = readmeCurlCommands();
+    expect(commands.length).toBeGreaterThanOrEqual(CURL_OUTCOMES.length);
+    for (const command of commands) {
+      const matching = CURL_OUTCOMES.filter((o) => command.text.includes(o.line));
+      expect(matching, `README curl line needs exactly one expected outcome in CURL_OUTCOMES: ${command.text}`).toHaveLength(1);
+      const outcome = matching[0]!;
+      const script = [
+        ...setup,
+        // The status of the answer, after its body, so that -s and -si lines alike can be checked.
+        "curl() { command curl -w '\\n__status__%{http_code}' --max-time 10 \"$@\"; }",
+        command.text.replaceAll('127.0.0.1:4010', `127.0.0.1:${port}`).replaceAll('localhost:4443', `localhost:${tlsPort}`),
+      ].join('\n');
+      const run = await exec('bash', ['-c', script], { cwd: consumer }).then(
+        (r) => ({ code: 0, stdout: r.stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+      );
+      const status = Number(/__status__(\d{3})$/.exec(run.stdout)?.[1] ?? 0);
+      const context = `${command.text}\n${run.stdout}`;
+      expect(run.code, context).toBe(outcome.exit ?? 0);
+      if (outcome.status !== undefined) expect(status, context).toBe(outcome.status);
+      if (outcome.body) expect(run.stdout, context).toMatch(outcome.body);
+      if (command.shown) expect(run.stdout, context).toMatch(shownAsPattern(command.shown));
+    }
+  }, 60_000);
 });
