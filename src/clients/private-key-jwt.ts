@@ -125,7 +125,7 @@ function signatureFailure(err: unknown, header: ProtectedHeaderParameters): stri
   if (err instanceof errors.JWKSMultipleMatchingKeys) return `several registered keys match the client_assertion (${keyHint}); send a kid`;
   if (err instanceof errors.JWKSTimeout) return "the client's jwks_uri did not answer in time";
   if (err instanceof errors.JWSSignatureVerificationFailed) return "client_assertion signature does not verify with the client's registered keys";
-  if (err instanceof errors.JOSEError) return `client_assertion cannot be verified: ${err.message}`;
+  // Any other JOSE error (an unsupported crit, a malformed part): jose's own words say what.
   return `client_assertion cannot be verified: ${err instanceof Error ? err.message : String(err)}`;
 }
 
