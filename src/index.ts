@@ -1,9 +1,10 @@
 /** The public API of fapi-token-sandbox. */
-export { createApp, type SandboxApp } from './app.js';
-export { startSandbox, DEFAULT_HOST, DEFAULT_PORT, type RunningSandbox, type StartOptions } from './server.js';
-export type { SandboxOptions, SandboxConfig } from './config/options.js';
-export { ConfigError, OptionError } from './config/errors.js';
-export type { ResilienceOptions } from './config/resilience.js';
+export { createApp, type SandboxApp } from './app/app.js';
+export { startSandbox, DEFAULT_HOST, DEFAULT_PORT, type RunningSandbox, type StartOptions } from './server/server.js';
+export type { SandboxOptions } from './settings/options.js';
+export type { SandboxConfig } from './routes/services.js';
+export { ConfigError, OptionError } from './settings/errors.js';
+export type { ResilienceOptions } from './settings/resilience.js';
 export type {
   Scenario, ScenarioMatch, ScenarioResponse, ScenarioSequence, ScenarioStep, SequenceKey, Delay, Fault, DeviceBehaviour,
 } from './scenarios/model.js';

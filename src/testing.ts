@@ -3,7 +3,7 @@
  * jest and node:test all pass their own before/after hooks to useSandbox, or call
  * startTestSandbox and stop() themselves.
  */
-import { startSandbox, type StartOptions } from './server.js';
+import { startSandbox, type StartOptions } from './server/server.js';
 import { connectSandbox, type ConnectOptions, type ConnectedSandbox } from './testing/connect.js';
 
 export { connectSandbox, type ConnectOptions, type ConnectedSandbox, type ClientAssertionOptions } from './testing/connect.js';

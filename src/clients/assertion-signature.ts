@@ -9,7 +9,7 @@ import { KeyObject, type webcrypto } from 'node:crypto';
 import { errors, type CompactJWSHeaderParameters, type JWTVerifyGetKey, type ProtectedHeaderParameters } from 'jose';
 import { verifyJwsSignature } from '../tokens/jws.js';
 import { WeakKeyError } from './client-keys.js';
-import { MIN_RSA_BITS, type SigningAlg } from './registry.js';
+import { MIN_RSA_BITS, type SigningAlg } from '../tokens/algorithms.js';
 
 /** Base64url without padding, of a length that decodes (RFC 7515 §2). */
 const BASE64URL = /^[A-Za-z0-9_-]*$/;

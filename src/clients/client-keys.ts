@@ -4,7 +4,8 @@
  * assertion-signature.ts verifies with it.
  */
 import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
-import { MIN_RSA_BITS, type RegisteredClient } from './registry.js';
+import { type RegisteredClient } from './registry.js';
+import { MIN_RSA_BITS } from '../tokens/algorithms.js';
 
 /** An RSA key below FAPI's minimum, found at a jwks_uri (registered keys are checked at start). */
 export class WeakKeyError extends Error {

@@ -8,7 +8,8 @@ import { decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import type { ReplayStore } from '../state/replay-store.js';
 import { verifyAssertionSignature } from './assertion-signature.js';
 import type { ClientKeys } from './client-keys.js';
-import { FAPI_ALGS, type RegisteredClient, type SigningAlg } from './registry.js';
+import { type RegisteredClient } from './registry.js';
+import { FAPI_ALGS, type SigningAlg } from '../tokens/algorithms.js';
 
 export interface AssertionPolicy {
   /** Tolerated clock difference, in seconds (default 30). */

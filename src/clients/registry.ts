@@ -1,12 +1,9 @@
 /** Registered clients, as the clients file describes them (RFC 7591 / RFC 8705 metadata). */
 import type { JSONWebKeySet } from 'jose';
+import type { SigningAlg } from '../tokens/algorithms.js';
 import type { DistinguishedName } from './dn.js';
 
 export type AuthMethod = 'private_key_jwt' | 'tls_client_auth';
-export type SigningAlg = 'PS256' | 'ES256';
-export const FAPI_ALGS: readonly SigningAlg[] = ['PS256', 'ES256'];
-/** FAPI 1 Advanced §8.6: RSA keys of at least 2048 bits. */
-export const MIN_RSA_BITS = 2048;
 
 /** How a tls_client_auth client's certificate is recognised (exactly one, RFC 8705 §2.1.2). */
 export type CertificateIdentity =

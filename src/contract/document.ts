@@ -1,9 +1,8 @@
 /**
- * Reads openapi/token.yaml, the single source of truth, and compiles what the server needs from
- * it: the request's header and body rules, and for each documented status its headers, body
- * schema and named examples. Done once at start-up.
+ * Compiles openapi/token.yaml, the single source of truth, into what the server needs from it:
+ * the request's header and body rules, and for each documented status its headers, body schema
+ * and named examples. Done once at start-up (settings/contract-file.ts reads the file).
  */
-import { readConfigFile, yamlData } from '../config/yaml-file.js';
 import { shippedFile } from '../shipped/files.js';
 import { compileSchema, deref, type Check, type Schema } from './schema.js';
 
@@ -42,9 +41,9 @@ const SELECTOR_HEADERS = new Set(['x-sandbox-scenario', 'prefer']);
 
 type Doc = Record<string, unknown>;
 
-export function loadTokenContract(path = tokenDocumentPath()): TokenContract {
-  const text = readConfigFile(path, 'contract document');
-  const doc = yamlData(path, text) as Doc;
+/** The contract of the document's POST /token (`data`: the parsed document). */
+export function tokenContractFrom(data: unknown): TokenContract {
+  const doc = data as Doc;
   const paths = doc.paths as Doc;
   const operation = deref<Doc>(doc, (deref<Doc>(doc, paths['/token'])).post);
 

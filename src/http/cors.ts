@@ -5,7 +5,6 @@
  * OPTIONS with 404, as for any undocumented method. Documented in openapi/sandbox.yaml.
  */
 import type { MiddlewareHandler } from 'hono';
-import { ConfigError } from '../config/errors.js';
 import { errorList, INTERACTION_ID } from './responses.js';
 
 /** Every origin, or these serialized origins (`null` included only when listed). */
@@ -17,29 +16,6 @@ const EXPOSED_HEADERS = `${INTERACTION_ID}, retry-after, www-authenticate`;
 const PREFLIGHT_MAX_AGE = '600';
 /** A list of header names (RFC 9110 tokens), as a browser sends it in Access-Control-Request-Headers. */
 const HEADER_NAMES = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$/;
-
-/** Checks the allowed origins: `*`, or origins such as http://localhost:3000 (and `null`). */
-export function parseCorsOrigins(value: string | readonly string[]): CorsOrigins {
-  const entries = (typeof value === 'string' ? value.split(',') : [...value]).map((e) => e.trim()).filter((e) => e !== '');
-  if (entries.length === 0) throw new ConfigError('options', 'cors', 'names no origin: give * or origins such as http://localhost:3000');
-  if (entries.includes('*')) {
-    if (entries.length > 1) throw new ConfigError('options', 'cors', '* allows every origin and cannot be combined with others');
-    return '*';
-  }
-  for (const entry of entries) {
-    if (entry === 'null') continue;
-    let origin: string | undefined;
-    try {
-      origin = new URL(entry).origin;
-    } catch {
-      origin = undefined;
-    }
-    if (origin !== entry || !/^https?:/.test(entry)) {
-      throw new ConfigError('options', 'cors', `"${entry}" is not an origin: give the scheme, host and port only, such as http://localhost:3000`);
-    }
-  }
-  return new Set(entries);
-}
 
 const allows = (origins: CorsOrigins, origin: string) => origins === '*' || origins.has(origin);
 

@@ -11,7 +11,7 @@ import { randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { certificateSubjectString } from '../clients/dn.js';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../settings/errors.js';
 import { JWT_BEARER } from '../contract/request.js';
 import { shippedFile } from '../shipped/files.js';
 import { generateSigningKey } from '../tokens/keys.js';

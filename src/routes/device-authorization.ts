@@ -4,7 +4,7 @@
  * user code and where the user goes to approve. A device scenario (by x-sandbox-scenario or a
  * match rule) makes the code decide itself after some polls.
  */
-import type { SandboxConfig } from '../config/options.js';
+import type { SandboxConfig } from './services.js';
 import { checkTokenForm, DEVICE_CODE_GRANT } from '../contract/request.js';
 import type { components } from '../generated/sandbox.js';
 import { authenticateFor } from '../grants/grant.js';
@@ -12,10 +12,10 @@ import { grantedScope } from '../grants/scope.js';
 import { acceptsJson } from '../http/accept.js';
 import { readBody } from '../http/body.js';
 import { parseForm } from '../http/form.js';
-import { endpointsFor } from '../http/issuer.js';
+import { endpointsFor } from '../oauth/endpoints.js';
 import { errorList, jsonResponse, notAcceptable, tokenError } from '../http/responses.js';
 import type { Transport } from '../http/exchange.js';
-import { clientCertificate } from '../http/transport.js';
+import { clientCertificate } from '../clients/request-certificate.js';
 import type { DeviceScenario } from '../scenarios/model.js';
 import { SCENARIO_HEADER } from '../scenarios/select.js';
 import { displayUserCode } from '../state/device-codes.js';

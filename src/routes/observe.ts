@@ -4,9 +4,9 @@
  * from the notes the handlers left; neither ever holds a secret.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { SandboxConfig } from '../config/options.js';
+import type { SandboxConfig } from './services.js';
 import { transportOf, type RequestNotes } from '../http/exchange.js';
-import { peerCertificate } from '../http/peer-certificate.js';
+import { peerCertificate } from '../clients/peer-certificate.js';
 import { journalForm, journalHeaders } from '../http/redact.js';
 
 export const ADMIN_BASE = '/__sandbox';

@@ -3,16 +3,16 @@
  * scenario; the client's rate limit (429); Accept (406); headers (400); body syntax and grant
  * (400); client authentication and the grant's own rules; then the token.
  */
-import type { SandboxConfig } from '../config/options.js';
+import type { SandboxConfig } from './services.js';
 import { checkHeaders, checkTokenForm } from '../contract/request.js';
 import { grantHandlers } from '../grants/index.js';
 import { acceptsJson } from '../http/accept.js';
 import { readBody } from '../http/body.js';
 import type { Exchange } from '../http/exchange.js';
 import { parseForm } from '../http/form.js';
-import { endpointsFor } from '../http/issuer.js';
+import { endpointsFor } from '../oauth/endpoints.js';
 import { errorList, notAcceptable, rateLimited, tokenError, tokenResponse } from '../http/responses.js';
-import { clientCertificate } from '../http/transport.js';
+import { clientCertificate } from '../clients/request-certificate.js';
 import { answerScenario } from '../scenarios/answer.js';
 import { selectScenario } from '../scenarios/select.js';
 

@@ -3,12 +3,12 @@
  * before it asks for a token. Documented in openapi/sandbox.yaml.
  */
 import type { components } from '../generated/sandbox.js';
-import type { SandboxConfig } from '../config/options.js';
-import { FAPI_ALGS } from '../clients/registry.js';
+import type { SandboxConfig } from './services.js';
+import { FAPI_ALGS } from '../tokens/algorithms.js';
 import { DEVICE_CODE_GRANT } from '../contract/request.js';
 import { CLIENT_CREDENTIALS } from '../grants/client-credentials.js';
 import { acceptsJson } from '../http/accept.js';
-import { endpointsFor } from '../http/issuer.js';
+import { endpointsFor } from '../oauth/endpoints.js';
 import { jsonResponse, notAcceptable } from '../http/responses.js';
 
 type Metadata = components['schemas']['Metadata'];

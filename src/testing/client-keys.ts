@@ -5,7 +5,7 @@
  */
 import { KeyObject, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { OptionError } from '../config/errors.js';
+import { OptionError } from '../settings/errors.js';
 import { parsePrivateKey } from '../tokens/client-assertion.js';
 
 /** A private key: a PEM or JWK file's path, PEM or JWK text, a KeyObject or a private JWK (whose kid, if any, is sent). */

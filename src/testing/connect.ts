@@ -4,12 +4,12 @@
  * interfaces (discovery and the control API, openapi/sandbox.yaml), so that both cases work alike.
  */
 import { randomUUID } from 'node:crypto';
-import { OptionError } from '../config/errors.js';
+import { OptionError } from '../settings/errors.js';
 import type { components } from '../generated/sandbox.js';
 import { ADMIN_BASE } from '../routes/observe.js';
 import type { JournalEntry } from '../state/index.js';
 import { createClientAssertion, type AssertionOptions } from '../tokens/client-assertion.js';
-import { demoClientKey } from '../tokens/demo-keys.js';
+import { demoClientKey } from '../settings/demo-keys.js';
 import { readClientKeys, toPrivateKey, type ClientKey, type SignerKey } from './client-keys.js';
 import { matches, type RequestsQuery } from './journal-query.js';
 

@@ -5,7 +5,7 @@
 import { createPrivateKey, createPublicKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SignJWT, type JWK } from 'jose';
-import type { SigningAlg } from '../clients/registry.js';
+import type { SigningAlg } from './algorithms.js';
 import { algFor, jwkThumbprint } from './keys.js';
 
 export interface AssertionOptions {

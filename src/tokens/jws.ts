@@ -5,7 +5,7 @@
  * normalisation, key wrapping and promise jobs (about half the CPU time per signature).
  */
 import { constants, sign, verify, type KeyObject } from 'node:crypto';
-import type { SigningAlg } from '../clients/registry.js';
+import type { SigningAlg } from './algorithms.js';
 
 /** SHA-256 for both; ECDSA signatures as R || S (RFC 7518 §3.4), PSS salt as long as the hash (§3.5). */
 function keyInput(alg: SigningAlg, key: KeyObject) {

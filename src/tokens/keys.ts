@@ -4,7 +4,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import { MIN_RSA_BITS, type SigningAlg } from '../clients/registry.js';
+import { MIN_RSA_BITS, type SigningAlg } from './algorithms.js';
 
 export interface SigningKey {
   alg: SigningAlg;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadClientsFile, parseClientsFile, demoClientsFile } from '../../src/config/clients-file.js';
-import { ConfigError } from '../../src/config/errors.js';
+import { loadClientsFile, parseClientsFile, demoClientsFile } from '../../src/settings/clients-file.js';
+import { ConfigError } from '../../src/settings/errors.js';
 
 const failure = (text: string) => {
   try {

@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { thumbprintOf } from '../../src/clients/certificate.js';
 import { certificateMismatch } from '../../src/clients/mtls.js';
-import { parseClientsFile } from '../../src/config/clients-file.js';
+import { parseClientsFile } from '../../src/settings/clients-file.js';
 import { certificateKeyPair, issueCertificate } from '../../src/init/x509.js';
 
 const { publicKey, privateKey } = certificateKeyPair();

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { constants, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { CompactSign, SignJWT, type JWTPayload, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../src/app/app.js';
 import { DEMO, demoKey, demoKeyPs256 } from '../support/clients.js';
 import { DEVICE_CODE_GRANT, JWT_BEARER, tokenRequest, type Fields } from '../support/requests.js';
 

@@ -3,7 +3,7 @@
  * and the rate limit's 429 against openapi/token.yaml. Any sl-violations header fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { SANDBOX_DOCUMENT, startPrismProxy, violations, type PrismJudge } from '../support/prism.js';
 import { pkjwtForm } from '../support/clients.js';
 import { JWT_BEARER, tokenRequest } from '../support/requests.js';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadTokenContract, tokenDocumentPath } from '../../src/contract/document.js';
+import { tokenDocumentPath } from '../../src/contract/document.js';
+import { loadTokenContract } from '../../src/settings/contract-file.js';
 import { compileSchema, SchemaError } from '../../src/contract/schema.js';
 
 const run = promisify(execFile);

@@ -3,8 +3,8 @@
  * Any sl-violations header (an Error, or a Warning such as an undeclared status) fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTokenContract } from '../../src/contract/document.js';
-import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { loadTokenContract } from '../../src/settings/contract-file.js';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { SANDBOX_DOCUMENT, startPrismProxy, violations, type PrismJudge } from '../support/prism.js';
 import { deviceClientAuth, pkjwtForm } from '../support/clients.js';
 import { DEVICE_CODE_GRANT, form, JWT_BEARER, tokenRequest, type Fields } from '../support/requests.js';

@@ -6,7 +6,7 @@ import { importPKCS8 } from 'jose';
 import * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { launchChromium } from '../support/browser.js';
 import { DEMO } from '../support/clients.js';
 

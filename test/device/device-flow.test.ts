@@ -1,7 +1,7 @@
 /** The device authorization grant (RFC 8628), every outcome in-process over app.fetch. */
 import { describe, expect, it } from 'vitest';
-import { createApp, type SandboxApp } from '../../src/app.js';
-import type { SandboxOptions } from '../../src/config/options.js';
+import { createApp, type SandboxApp } from '../../src/app/app.js';
+import type { SandboxOptions } from '../../src/settings/options.js';
 import { deviceClientAuth, pkjwtForm } from '../support/clients.js';
 import { DEVICE_CODE_GRANT, form, tokenRequest } from '../support/requests.js';
 

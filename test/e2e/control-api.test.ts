@@ -1,8 +1,8 @@
 /** The control API: the journal shows what clients sent (without secrets), scenarios, reset, and its protection. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { OptionError } from '../../src/config/errors.js';
-import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { createApp } from '../../src/app/app.js';
+import { OptionError } from '../../src/settings/errors.js';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import type { JournalEntry } from '../../src/state/index.js';
 import { pkjwtForm } from '../support/clients.js';
 import { tokenRequest } from '../support/requests.js';

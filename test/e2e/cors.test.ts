@@ -7,9 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { ConfigError } from '../../src/config/errors.js';
-import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { createApp } from '../../src/app/app.js';
+import { ConfigError } from '../../src/settings/errors.js';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { launchChromium } from '../support/browser.js';
 import { contractProblems } from '../support/contract-validator.js';
 

@@ -1,7 +1,7 @@
 /** Transport faults can only be seen over a real connection: a client meets each one as it would in production. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { createApp } from '../../src/app/app.js';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { pkjwtForm } from '../support/clients.js';
 import { tokenRequest } from '../support/requests.js';
 

@@ -6,7 +6,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { DEMO, pkjwtForm } from '../support/clients.js';
 import { form } from '../support/requests.js';
 

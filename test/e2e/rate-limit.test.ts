@@ -1,9 +1,9 @@
 /** The optional per-client rate limit: 429 with a Retry-After that is honest, then recovery. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OptionError } from '../../src/config/errors.js';
-import { parseRateLimit } from '../../src/config/resilience.js';
-import { createApp } from '../../src/app.js';
-import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { OptionError } from '../../src/settings/errors.js';
+import { parseRateLimit } from '../../src/settings/resilience.js';
+import { createApp } from '../../src/app/app.js';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { memoryRateBuckets } from '../../src/state/rate-buckets.js';
 import { DEMO, pkjwtForm, ps256Form } from '../support/clients.js';
 import { tokenRequest } from '../support/requests.js';

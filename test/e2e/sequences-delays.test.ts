@@ -1,10 +1,10 @@
 /** Sequences advance per key; delays hold up only their own request. Over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadScenarioDir, shippedScenariosDir } from '../../src/config/scenario-files.js';
-import { loadTokenContract } from '../../src/contract/document.js';
+import { loadScenarioDir, shippedScenariosDir } from '../../src/settings/scenario-files.js';
+import { loadTokenContract } from '../../src/settings/contract-file.js';
 import { delayMs } from '../../src/scenarios/delays.js';
 import type { Scenario } from '../../src/scenarios/model.js';
-import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { memoryCounters } from '../../src/state/counters.js';
 import { pkjwtForm } from '../support/clients.js';
 import { tokenRequest } from '../support/requests.js';

@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { createApp } from '../../src/app/app.js';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { contractProblems } from '../support/contract-validator.js';
 import { demoAssertion } from '../support/clients.js';
 import { startPrismProxy, violations, type PrismJudge } from '../support/prism.js';

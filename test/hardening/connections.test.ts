@@ -5,7 +5,7 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { pkjwtForm } from '../support/clients.js';
 import { contractProblems } from '../support/contract-validator.js';
 import { tokenRequest } from '../support/requests.js';

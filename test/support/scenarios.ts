@@ -1,6 +1,6 @@
 /** The shipped scenarios without their delays, for tests that check what is sent rather than when. */
-import { loadScenarioDir, shippedScenariosDir } from '../../src/config/scenario-files.js';
-import { loadTokenContract } from '../../src/contract/document.js';
+import { loadScenarioDir, shippedScenariosDir } from '../../src/settings/scenario-files.js';
+import { loadTokenContract } from '../../src/settings/contract-file.js';
 import { isDeviceScenario, type ResponseScenario, type Scenario, type ScenarioStep } from '../../src/scenarios/model.js';
 
 const undelayed = (step: ScenarioStep): ScenarioStep => ({ ...step, delay: undefined });

@@ -1,6 +1,6 @@
 /** connectSandbox: the same helpers for a sandbox started elsewhere (here by startSandbox, as a container would run it). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../src/server.js';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { connectSandbox, startTestSandbox, type JournalEntry } from '../../src/testing.js';
 import { freePort } from '../support/ports.js';
 import { JWT_BEARER, tokenRequest } from '../support/requests.js';

@@ -7,7 +7,7 @@ import { constants, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { compactVerify, createLocalJWKSet, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { verifyAssertionSignature } from '../../src/clients/assertion-signature.js';
-import type { SigningAlg } from '../../src/clients/registry.js';
+import type { SigningAlg } from '../../src/tokens/algorithms.js';
 import { jwkThumbprint } from '../../src/tokens/keys.js';
 import { demoKey, demoKeyPs256 } from '../support/clients.js';
 

@@ -8,8 +8,8 @@ async function demoKeysIn(root: string) {
   vi.resetModules();
   const { useShippedRoot } = await import('../../src/shipped/files.js');
   useShippedRoot(root);
-  const { ConfigError } = await import('../../src/config/errors.js');
-  return { ConfigError, demoClientKey: (await import('../../src/tokens/demo-keys.js')).demoClientKey };
+  const { ConfigError } = await import('../../src/settings/errors.js');
+  return { ConfigError, demoClientKey: (await import('../../src/settings/demo-keys.js')).demoClientKey };
 }
 
 describe('demoClientKey on a damaged installation', () => {

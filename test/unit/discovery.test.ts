@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../src/app/app.js';
 import { jwkThumbprint } from '../../src/tokens/keys.js';
 import { DEMO, pkjwtForm } from '../support/clients.js';
 import { tokenRequest } from '../support/requests.js';

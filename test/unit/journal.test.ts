@@ -2,7 +2,7 @@ import { Socket } from 'node:net';
 /** What the journal keeps: bounded, numbered, and without secrets. */
 import { describe, expect, it } from 'vitest';
 import type { Transport } from '../../src/http/exchange.js';
-import { peerCertificate } from '../../src/http/peer-certificate.js';
+import { peerCertificate } from '../../src/clients/peer-certificate.js';
 import { journalForm, journalHeaders } from '../../src/http/redact.js';
 
 describe('journal redaction', () => {

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../src/app/app.js';
 import { consoleLogger } from '../../src/log/logger.js';
 import { pkjwtForm } from '../support/clients.js';
 import { captureLogs } from '../support/logs.js';

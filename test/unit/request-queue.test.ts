@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { queuedListener } from '../../src/http/request-queue.js';
+import { queuedListener } from '../../src/server/request-queue.js';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/errors.js';
-import { shippedDocument } from '../../src/config/shipped-documents.js';
-import { loadTokenContract } from '../../src/contract/document.js';
+import { ConfigError } from '../../src/settings/errors.js';
+import { shippedDocument } from '../../src/settings/shipped-documents.js';
+import { loadTokenContract } from '../../src/settings/contract-file.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shipped = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../src/app/app.js';
 import { DEMO, demoAssertion, pkjwtForm } from '../support/clients.js';
 import { DEVICE_CODE_GRANT, JWT_BEARER, tokenRequest, UUID_V4, type Fields } from '../support/requests.js';
 

@@ -3,20 +3,22 @@ import type { X509Certificate } from 'node:crypto';
 import { registeredClientAuthenticator, type ClientAuthenticator } from '../clients/authenticate.js';
 import { parseCaBundle } from '../clients/certificate.js';
 import { DEFAULT_ASSERTION_POLICY, type AssertionPolicy } from '../clients/private-key-jwt.js';
-import { ClientRegistry, type SigningAlg } from '../clients/registry.js';
-import { loadTokenContract, type TokenContract } from '../contract/document.js';
+import { ClientRegistry } from '../clients/registry.js';
+import type { SigningAlg } from '../tokens/algorithms.js';
+import { loadTokenContract } from './contract-file.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../http/body.js';
-import { parseCorsOrigins, type CorsOrigins } from '../http/cors.js';
+import { parseCorsOrigins } from './cors-origins.js';
 import { ScenarioCatalog } from '../scenarios/catalog.js';
-import { isDeviceScenario, isResponseScenario, type DeviceScenario, type ResponseScenario, type Scenario } from '../scenarios/model.js';
-import { memoryDeviceCodeStore, type DeviceCodeStore } from '../state/device-codes.js';
-import { memoryReplayStore, type ReplayStore } from '../state/replay-store.js';
+import { isDeviceScenario, isResponseScenario, type Scenario } from '../scenarios/model.js';
+import { memoryDeviceCodeStore } from '../state/device-codes.js';
+import { memoryReplayStore } from '../state/replay-store.js';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, jwtTokenIssuer, type TokenIssuer } from '../tokens/access-token.js';
 import { generateSigningKey, signingKeyFromPem, type SigningKey } from '../tokens/keys.js';
 import { shippedFile } from '../shipped/files.js';
 import { demoClientsFile, loadClientsFile, parseClientsFile } from './clients-file.js';
 import { ConfigError } from './errors.js';
-import { resolveResilience, type ResilienceConfig, type ResilienceOptions } from './resilience.js';
+import type { SandboxConfig } from '../routes/services.js';
+import { resolveResilience, type ResilienceOptions } from './resilience.js';
 import { loadScenarioDir, shippedScenariosDir } from './scenario-files.js';
 import { readConfigFile } from './yaml-file.js';
 
@@ -68,36 +70,6 @@ export interface SandboxOptions extends ResilienceOptions {
   authenticator?: ClientAuthenticator;
   /** Replaces how access tokens are issued (advanced). */
   tokenIssuer?: TokenIssuer;
-}
-
-/** Where the sandbox listens, filled in by startSandbox once it does. */
-export interface Listeners {
-  httpPort?: number;
-  tlsPort?: number;
-}
-
-export interface SandboxConfig extends ResilienceConfig {
-  contract: TokenContract;
-  /** The folder the scenarios were loaded from; undefined when they were given directly. */
-  scenariosDir?: string;
-  /** Scenarios that answer POST /token. */
-  catalog: ScenarioCatalog<ResponseScenario>;
-  /** Scenarios that decide device authorizations. */
-  deviceCatalog: ScenarioCatalog<DeviceScenario>;
-  devices: DeviceCodeStore;
-  device: { intervalSeconds: number; lifetimeSeconds: number };
-  clients: ClientRegistry;
-  authenticator: ClientAuthenticator;
-  issuer: TokenIssuer;
-  signingKey: SigningKey;
-  fixedIssuer?: string;
-  clientCas: readonly X509Certificate[];
-  trustClientCertHeader: boolean;
-  replay: ReplayStore;
-  listeners: Listeners;
-  maxBodyBytes: number;
-  /** Origins allowed cross-origin access; undefined: no CORS at all. */
-  cors?: CorsOrigins;
 }
 
 function positiveWhole(name: string, value: number | undefined, fallback: number): number {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Check } from '../contract/schema.js';
-import { INTERACTION_ID } from './responses.js';
+import { INTERACTION_ID } from '../http/responses.js';
 
 export function interactionIdFor(headers: Headers, isValid: Check): string {
   const supplied = headers.get(INTERACTION_ID);

@@ -4,9 +4,9 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from './errors.js';
 import { shippedFile } from '../shipped/files.js';
-import { readPrivateKey } from './client-assertion.js';
+import { readPrivateKey } from '../tokens/client-assertion.js';
 
 const DEMO_KEY_SUFFIX = '.private.pem';
 

@@ -1,19 +1,20 @@
 /** createApp(options): the sandbox as a Hono app, usable in-process through app.fetch. */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { resolveConfig, type SandboxConfig, type SandboxOptions } from './config/options.js';
-import { cors, routeMethods } from './http/cors.js';
-import { transportOf } from './http/exchange.js';
-import { interactionIdFor } from './http/interaction-id.js';
-import { DEVICE_AUTHORIZATION_PATH, VERIFICATION_PATH } from './http/issuer.js';
-import { errorList, INTERACTION_ID } from './http/responses.js';
-import { adminRoutes } from './routes/admin.js';
-import { deviceDecisionHandler } from './routes/admin-devices.js';
-import { deviceAuthorizationHandler } from './routes/device-authorization.js';
-import { ADMIN_BASE, observe, type ObservedEnv } from './routes/observe.js';
-import { tokenHandler } from './routes/token.js';
-import { verificationHandlers } from './routes/verification.js';
-import { jwksHandler, metadataHandler } from './routes/wellknown.js';
+import type { SandboxConfig } from '../routes/services.js';
+import { resolveConfig, type SandboxOptions } from '../settings/options.js';
+import { cors, routeMethods } from '../http/cors.js';
+import { transportOf } from '../http/exchange.js';
+import { interactionIdFor } from '../routes/interaction-id.js';
+import { DEVICE_AUTHORIZATION_PATH, VERIFICATION_PATH } from '../oauth/endpoints.js';
+import { errorList, INTERACTION_ID } from '../http/responses.js';
+import { adminRoutes } from '../routes/admin.js';
+import { deviceDecisionHandler } from '../routes/admin-devices.js';
+import { deviceAuthorizationHandler } from '../routes/device-authorization.js';
+import { ADMIN_BASE, observe, type ObservedEnv } from '../routes/observe.js';
+import { tokenHandler } from '../routes/token.js';
+import { verificationHandlers } from '../routes/verification.js';
+import { jwksHandler, metadataHandler } from '../routes/wellknown.js';
 
 export type SandboxApp = Hono<ObservedEnv> & { readonly config: SandboxConfig };
 

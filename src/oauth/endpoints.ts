@@ -4,11 +4,22 @@
  * the mutual-TLS listener belongs to the issuer of the plain listener on the same host name, whose
  * token endpoint it aliases (RFC 8705 §5).
  */
-import type { SandboxConfig } from '../config/options.js';
 
 /** The provider serves the device authorization endpoint at /device/auth. */
 export const DEVICE_AUTHORIZATION_PATH = '/device/auth';
 export const VERIFICATION_PATH = '/device';
+
+/** Where the sandbox listens, filled in by startSandbox once it does. */
+export interface Listeners {
+  httpPort?: number;
+  tlsPort?: number;
+}
+
+/** What the URLs depend on: a fixed issuer, or the listeners. */
+export interface IssuerSettings {
+  fixedIssuer?: string;
+  listeners: Listeners;
+}
 
 export interface Endpoints {
   issuer: string;
@@ -24,7 +35,7 @@ export interface Endpoints {
   audiences: string[];
 }
 
-export function endpointsFor(requestUrl: string, config: SandboxConfig): Endpoints {
+export function endpointsFor(requestUrl: string, config: IssuerSettings): Endpoints {
   const url = new URL(requestUrl);
   const { httpPort, tlsPort } = config.listeners;
   const host = url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname;

@@ -1,8 +1,8 @@
 /** A TLS client certificate as the journal shows it: subject and SHA-256 thumbprint (x5t#S256, RFC 8705 §3.1). */
 import { TLSSocket } from 'node:tls';
-import { thumbprintOf } from '../clients/certificate.js';
-import { certificateSubjectString } from '../clients/dn.js';
-import type { Transport } from './exchange.js';
+import { thumbprintOf } from './certificate.js';
+import { certificateSubjectString } from './dn.js';
+import type { Transport } from '../http/exchange.js';
 
 export interface CertificateSummary {
   subject: string;

@@ -3,7 +3,8 @@
  * the checks that keep them safe: the control API is never open beyond loopback without a token.
  */
 import { quietLogger, type Logger } from '../log/logger.js';
-import { memoryState, type RateLimit, type SandboxState } from '../state/index.js';
+import type { SandboxConfig } from '../routes/services.js';
+import { memoryState, type RateLimit } from '../state/index.js';
 import { OptionError } from './errors.js';
 import { isLoopback } from './network.js';
 
@@ -20,13 +21,8 @@ export interface ResilienceOptions {
   logger?: Logger;
 }
 
-export interface ResilienceConfig {
-  state: SandboxState;
-  rateLimit?: RateLimit;
-  /** The control API, or undefined when it is off. */
-  admin?: { token?: string };
-  logger: Logger;
-}
+/** The part of the services that resolveResilience builds. */
+export type ResilienceConfig = Pick<SandboxConfig, 'state' | 'rateLimit' | 'admin' | 'logger'>;
 
 // RFC 6750 §2.1 b64token; 16 characters at least so that the token is not guessable in practice.
 const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]{16,}=*$/;

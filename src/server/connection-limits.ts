@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { TokenErrorBody } from './responses.js';
+import type { TokenErrorBody } from '../http/responses.js';
 
 export interface ConnectionLimits {
   /** Time for a client to send its whole request, headers and body (default 10 s). */

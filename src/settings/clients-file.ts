@@ -6,7 +6,8 @@
 import { createPublicKey } from 'node:crypto';
 import type { JWK, JSONWebKeySet } from 'jose';
 import { DnSyntaxError, parseDn } from '../clients/dn.js';
-import { FAPI_ALGS, MIN_RSA_BITS, type CertificateIdentity, type RegisteredClient, type SigningAlg } from '../clients/registry.js';
+import { type CertificateIdentity, type RegisteredClient } from '../clients/registry.js';
+import { FAPI_ALGS, MIN_RSA_BITS, type SigningAlg } from '../tokens/algorithms.js';
 import type { Check } from '../contract/schema.js';
 import { shippedFile } from '../shipped/files.js';
 import { ConfigError } from './errors.js';

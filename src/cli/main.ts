@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 /** fapi-token-sandbox: flags and environment → options → startSandbox(); the assertion helper; init. */
 import { parseArgs } from 'node:util';
-import { ConfigError, OptionError } from './config/errors.js';
-import { isLoopback } from './config/network.js';
-import { parseRateLimit } from './config/resilience.js';
-import { packageVersion } from './config/package-version.js';
-import { DEFAULT_INIT_DIR, initSandbox } from './init/scaffold.js';
-import { consoleLogger } from './log/logger.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startSandbox, type StartOptions } from './server.js';
-import { createClientAssertion, readPrivateKey } from './tokens/client-assertion.js';
-import { demoClientKey } from './tokens/demo-keys.js';
+import { ConfigError, OptionError } from '../settings/errors.js';
+import { isLoopback } from '../settings/network.js';
+import { parseRateLimit } from '../settings/resilience.js';
+import { packageVersion } from '../settings/package-version.js';
+import { DEFAULT_INIT_DIR, initSandbox } from '../init/scaffold.js';
+import { consoleLogger } from '../log/logger.js';
+import { DEFAULT_HOST, DEFAULT_PORT, startSandbox, type StartOptions } from '../server/server.js';
+import { createClientAssertion, readPrivateKey } from '../tokens/client-assertion.js';
+import { demoClientKey } from '../settings/demo-keys.js';
 
 const HELP = `fapi-token-sandbox: a local stand-in for the Raidiam Connect FAPI token endpoint (POST /token)
 

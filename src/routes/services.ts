@@ -1,0 +1,47 @@
+/**
+ * What the routes are served from: the running services and the settings they read, built once
+ * from the options by settings/options.ts for app/app.ts.
+ */
+import type { X509Certificate } from 'node:crypto';
+import type { ClientAuthenticator } from '../clients/authenticate.js';
+import type { ClientRegistry } from '../clients/registry.js';
+import type { TokenContract } from '../contract/document.js';
+import type { CorsOrigins } from '../http/cors.js';
+import type { Logger } from '../log/logger.js';
+import type { Listeners } from '../oauth/endpoints.js';
+import type { ScenarioCatalog } from '../scenarios/catalog.js';
+import type { DeviceScenario, ResponseScenario } from '../scenarios/model.js';
+import type { DeviceCodeStore } from '../state/device-codes.js';
+import type { RateLimit, SandboxState } from '../state/index.js';
+import type { ReplayStore } from '../state/replay-store.js';
+import type { TokenIssuer } from '../tokens/access-token.js';
+import type { SigningKey } from '../tokens/keys.js';
+
+export interface SandboxConfig {
+  state: SandboxState;
+  rateLimit?: RateLimit;
+  /** The control API, or undefined when it is off. */
+  admin?: { token?: string };
+  logger: Logger;
+  contract: TokenContract;
+  /** The folder the scenarios were loaded from; undefined when they were given directly. */
+  scenariosDir?: string;
+  /** Scenarios that answer POST /token. */
+  catalog: ScenarioCatalog<ResponseScenario>;
+  /** Scenarios that decide device authorizations. */
+  deviceCatalog: ScenarioCatalog<DeviceScenario>;
+  devices: DeviceCodeStore;
+  device: { intervalSeconds: number; lifetimeSeconds: number };
+  clients: ClientRegistry;
+  authenticator: ClientAuthenticator;
+  issuer: TokenIssuer;
+  signingKey: SigningKey;
+  fixedIssuer?: string;
+  clientCas: readonly X509Certificate[];
+  trustClientCertHeader: boolean;
+  replay: ReplayStore;
+  listeners: Listeners;
+  maxBodyBytes: number;
+  /** Origins allowed cross-origin access; undefined: no CORS at all. */
+  cors?: CorsOrigins;
+}
