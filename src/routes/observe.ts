@@ -26,8 +26,9 @@ export function observe({ state, logger }: SandboxConfig): MiddlewareHandler<Obs
     const { pathname, search } = new URL(c.req.url);
     const status = notes.status !== undefined ? notes.status : c.res.status;
     logger({
-      level: 'info', msg: 'request', interactionId, method: c.req.method, path: pathname,
+      level: notes.refused ? 'warn' : 'info', msg: 'request', interactionId, method: c.req.method, path: pathname,
       client: notes.form?.client_id, scenario: notes.scenario, fault: notes.fault, status, ms: durationMs,
+      refused: notes.refused?.check, host: notes.refused?.host,
     });
     if (pathname.startsWith(`${ADMIN_BASE}/`)) return;
     state.journal.record({
