@@ -13,12 +13,14 @@ import { ConfigError } from '../../src/config/errors.js';
 import { startSandbox, type RunningSandbox, type StartOptions } from '../../src/server.js';
 import { launchChromium } from '../support/browser.js';
 import { DEMO, deviceClientAuth } from '../support/clients.js';
+import { contractProblems } from '../support/contract-validator.js';
 import { captureLogs } from '../support/logs.js';
 import { DEVICE_CODE_GRANT, form, UUID_V4 } from '../support/requests.js';
 
 interface Answer {
   status: number;
   headers: IncomingHttpHeaders;
+  text: string;
   body: any;
 }
 
@@ -33,7 +35,7 @@ function send(base: string, path: string, host: string, init: { method?: string;
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: /json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text }));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text, body: /json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text }));
     });
     req.on('error', reject);
     req.end(init.body);
@@ -94,14 +96,18 @@ describe('on its defaults', () => {
       ['GET', `/device?user_code=${userCode}`],
       ['POST', '/device', form({ user_code: userCode, decision: 'approve' })],
       ['POST', '/device/auth', form({ ...(await deviceClientAuth(sandbox.url)), scope: 'openid' })],
-      ['GET', '/no/such/path'],
     ];
     for (const [method, path, body] of cases) {
       // POST /token carries Prefer: code=200, which would otherwise be answered 200.
       const headers: Record<string, string> = path === '/token' ? { prefer: 'code=200' } : {};
       const answer = await send(sandbox.url, path, `evil.example:${sandbox.port}`, { method, body: path === '/token' ? '' : body, headers });
       expectRefused(answer);
+      // Documented for every operation (openapi/sandbox.yaml, and token.yaml for POST /token).
+      const headersOf = new Headers(Object.entries(answer.headers).map(([k, v]) => [k, String(v)]));
+      expect(contractProblems(method, new URL(path, sandbox.url).pathname, answer.status, headersOf, answer.text), `${method} ${path}`).toEqual([]);
     }
+    // And on a path that does not exist, the host is refused before the 404.
+    expectRefused(await send(sandbox.url, '/no/such/path', 'evil.example'));
     // Neither approval reached the device code: its next poll is still pending.
     const poll = await send(sandbox.url, '/token', local, { method: 'POST', body: form({ grant_type: DEVICE_CODE_GRANT, device_code: auth.body.device_code, ...(await deviceClientAuth(sandbox.url)) }) });
     expect(poll.body.error).toBe('authorization_pending');
