@@ -1,7 +1,8 @@
 /**
- * Watches every request: one log line each (interaction id, client, scenario, status, time) and a
- * journal entry for each request except the control API's own. Both happen after the answer,
- * from the notes the handlers left; neither ever holds a secret.
+ * Watches every request: one log line each (interaction id, client, scenario, status, time, and
+ * as a warning the check that refused it) and a journal entry for each request except the control
+ * API's own. Both happen after the answer, from the notes the handlers left; neither ever holds a
+ * secret.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { SandboxConfig } from '../config/options.js';
