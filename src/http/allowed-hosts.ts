@@ -16,7 +16,7 @@ import { tokenError } from './responses.js';
 export type AllowedHosts = { any: true } | { any: false; names: Set<string> };
 
 /** The check this refusal names in the log line. */
-export const HOST_NOT_ALLOWED = 'host_not_allowed';
+const HOST_NOT_ALLOWED = 'host_not_allowed';
 
 /** A URL's hostname as compared here: IPv6 without brackets, without the root's trailing dot. */
 const bare = (hostname: string) => hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
@@ -51,7 +51,7 @@ export function allowHost(allowed: AllowedHosts, host: string): void {
   if (!allowed.any) allowed.names.add(hostName(host));
 }
 
-export function allowsHost(allowed: AllowedHosts, hostname: string): boolean {
+function allowsHost(allowed: AllowedHosts, hostname: string): boolean {
   const host = bare(hostname);
   return allowed.any || isLoopback(host) || allowed.names.has(host);
 }
