@@ -110,8 +110,9 @@ function soakLines(soak: SoakReport): string[] {
     `${p.unexpected} unexpected statuses, ${p.outsideContract} outside the contract`;
   return [
     `Soak: ${soak.connections} connections for ${soak.seconds} s. ${path('Success path:', soak.success)}; ${path('Prefer: code=429:', soak.errorPath)}. ` +
-      `Server resident memory ${soak.rssMb.before} MB at the start, ${soak.rssMb.peak} MB at the peak, ${soak.rssMb.after} MB ` +
-      `${soak.settleSeconds} s after the load. ${soak.problems.length === 0 ? 'Passed.' : `**Failed:** ${soak.problems.join('; ')}.`}`,
+      `Server heap after a full GC ${soak.retainedHeapMb.before} MB before the load, ${soak.retainedHeapMb.after} MB after it and a reset; ` +
+      `resident memory ${soak.rssMb.before} MB at the start, ${soak.rssMb.peak} MB at the peak, ${soak.rssMb.after} MB at the end. ` +
+      `${soak.problems.length === 0 ? 'Passed.' : `**Failed:** ${soak.problems.join('; ')}.`}`,
   ];
 }
 

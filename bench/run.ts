@@ -17,7 +17,7 @@ import { machineBusySeconds } from './proc.js';
 import { contendedRuns, machine, markdownReport, ratios, runProblems, targets, type RunId, type RunRecord } from './report.js';
 import { AssertionBodies } from './request-bodies.js';
 import { writeScenarioDir } from './scenario-files.js';
-import { soakAssertionsNeeded, soakLoad } from './soak.js';
+import { soak, soakAssertionsNeeded } from './soak.js';
 import { startServer, stopAllServers } from './server-process.js';
 import { DEADLINE_MS, HOST, LOAD, REPLAY_KEYS, SCENARIO_COUNTS, STARTUP_SAMPLES } from './settings.js';
 
@@ -154,12 +154,10 @@ async function main(): Promise<number> {
   await bodies.ensure(Math.ceil(runs[0]!.load.rps * LOAD.warmupSeconds * POOL_MARGIN) + 1_000);
   runs.push(await measure({ ...successPlan('sandbox-success', 'sandbox: private_key_jwt → signed token'), startups: STARTUP_SAMPLES }));
 
-  // The soak, on a port of its own with the issuer the assertions name. Its server then gives its
-  // memory back (V8 does it 28-50 s later, in one burst of about 0.4 CPU-s) while the runs below
-  // are measured: the burst shows in one run's "Other cores" and can only make it look slower.
-  // The comparison runs above (bare node:http, Prism, the success path) come first, untouched.
+  // The soak, on a port of its own with the issuer the assertions name; its server is stopped
+  // right after it, before the runs below are measured.
   await bodies.ensure(soakAssertionsNeeded(fastestSuccessSecond));
-  const soaking = await soakLoad(bodies, await freePort(), `http://${HOST}:${sandboxPort}`, log);
+  const soakResult = await soak(bodies, await freePort(), `http://${HOST}:${sandboxPort}`, log);
   runs.push(
     await measure({
       id: 'sandbox-forced',
@@ -181,7 +179,6 @@ async function main(): Promise<number> {
   }
 
   const replay = await replayStoreCheck();
-  const soakResult = await soaking.settled();
 
   const byId = (id: RunId) => runs.find((run) => run.id === id)!;
   const r = ratios(byId);
