@@ -6,8 +6,9 @@
  * 1. dist/exe/main.js and everything it imports bundled into one CommonJS file (Node 20 runs only
  *    CommonJS as the application, and its `require` sees only the built-in modules);
  * 2. the blob: that bundle, and the shipped files as assets with their manifest (src/exe/manifest.ts);
- * 3. the Node binary copied, stripped of its symbols (12 MB of its 99; nothing at run time reads
- *    them), the blob injected with postject, and the result run once (`--version`).
+ * 3. the Node binary copied, stripped of its symbols (12 MB of its 99; only a native crash's
+ *    stack trace would name them), the blob injected with postject, and the result run once
+ *    (`--version`).
  * Skips steps 2-3 when their inputs (the bundle, the shipped files, this Node, this script) are
  * those of the executable already there, so that the exe test can call it every time.
  * Built here for linux-x64 only: the binary copied is the running Node's.
