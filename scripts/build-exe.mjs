@@ -11,7 +11,8 @@
  *    (`--version`).
  * Skips steps 2-3 when their inputs (the bundle, the shipped files, this Node, this script) are
  * those of the executable already there, so that the exe test can call it every time.
- * Built here for linux-x64 only: the binary copied is the running Node's.
+ * Built here for linux-x64 only: the binary copied is the running Node's (and a Linux binary has
+ * no code signature to remove before injecting and to redo after, as macOS and Windows ones do).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
