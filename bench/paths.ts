@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** What `fapi-token-sandbox` and `npm start` run. */
 export const SANDBOX_CLI = `${ROOT}dist/bin.cjs`;
+/** What `npm run build:exe` makes. */
+export const EXE = `${ROOT}dist/fapi-token-sandbox-linux-x64`;
 export const PRISM = `${ROOT}node_modules/.bin/prism`;
 export const TOKEN_DOCUMENT = `${ROOT}openapi/token.yaml`;
 export const DEMO_KEY_FILE = `${ROOT}demo/keys/sandbox-pkjwt.private.pem`;

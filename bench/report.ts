@@ -7,6 +7,7 @@ import { loadProblems, type LoadResult } from './load.js';
 import type { ReplayMemoryReport } from './replay-memory.js';
 import type { SoakReport } from './soak.js';
 import { LOAD, STARTUP_SAMPLES } from './settings.js';
+import { startupReport, type StartupRow } from './startup.js';
 
 export type RunId = 'sandbox-success' | 'sandbox-forced' | 'prism' | 'bare-node' | 'scenarios-small' | 'scenarios-large';
 
@@ -116,7 +117,7 @@ function soakLines(soak: SoakReport): string[] {
   ];
 }
 
-export function markdownReport(runs: RunRecord[], r: Ratios, goals: Target[], replay: ReplayMemoryReport, soak: SoakReport, m: Machine): string {
+export function markdownReport(runs: RunRecord[], r: Ratios, goals: Target[], replay: ReplayMemoryReport, soak: SoakReport, m: Machine, startups: StartupRow[]): string {
   const lines = [
     `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node.js ${m.node}. autocannon, ${LOAD.connections} connections, ` +
       `${LOAD.warmupSeconds} s warm-up, ${LOAD.measuredSeconds} s measured per run, load generator and server on the same machine.`,
@@ -132,6 +133,8 @@ export function markdownReport(runs: RunRecord[], r: Ratios, goals: Target[], re
     ...(contendedRuns(runs).length > 0
       ? ['', `**Other work competed for the CPUs during:** ${contendedRuns(runs).join('; ')}. Rerun on a quiet machine.`]
       : []),
+    '',
+    startupReport(startups),
     '',
     `Ratios: success path / bare node:http ${ratio(r.successVsBareNode)}, success path / Prism ${ratio(r.successVsPrism)}, ` +
       `forced scenario / bare node:http ${ratio(r.forcedVsBareNode)}, forced scenario / Prism ${ratio(r.forcedVsPrism)}, ` +

@@ -19,6 +19,7 @@ import { AssertionBodies } from './request-bodies.js';
 import { writeScenarioDir } from './scenario-files.js';
 import { soak, soakAssertionsNeeded } from './soak.js';
 import { startServer, stopAllServers } from './server-process.js';
+import { measureStartups } from './startup.js';
 import { DEADLINE_MS, HOST, LOAD, REPLAY_KEYS, SCENARIO_COUNTS, STARTUP_SAMPLES } from './settings.js';
 
 const NODE = process.execPath;
@@ -142,6 +143,9 @@ async function main(): Promise<number> {
     expectedStatus,
   });
 
+  log('start-up: the command and the standalone executable');
+  const commandStartups = await measureStartups();
+
   const runs: RunRecord[] = [];
   const barePort = await freePort();
   runs.push(await measure({ id: 'bare-node', label: 'bare node:http (ceiling)', args: [BARE_NODE_SERVER, String(barePort)], port: barePort, request: sameRequest() }));
@@ -185,11 +189,11 @@ async function main(): Promise<number> {
   const goals = targets(byId, r, replay);
   const problems = [...runs.flatMap(runProblems), ...soakResult.problems.map((p) => `soak: ${p}`)];
   const m = machine();
-  const report = markdownReport(runs, r, goals, replay, soakResult, m);
+  const report = markdownReport(runs, r, goals, replay, soakResult, m, commandStartups);
   process.stdout.write(`\n${report}\n\n`);
   writeFileSync(
     RESULTS_FILE,
-    `${JSON.stringify({ date: new Date().toISOString(), machine: m, settings: LOAD, runs, ratios: r, targets: goals, replayStore: replay, soak: soakResult, problems, report }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine: m, settings: LOAD, runs, startups: commandStartups, ratios: r, targets: goals, replayStore: replay, soak: soakResult, problems, report }, null, 2)}\n`,
   );
   log(`results written to ${RESULTS_FILE}`);
 

@@ -148,10 +148,11 @@ async function printAssertion(values: Values): Promise<number> {
   return 0;
 }
 
+/** How users run this program, for the commands it prints; the standalone executable sets its own name. */
+const printedCommand = (fallback: string) => process.env.FAPI_SANDBOX_COMMAND || fallback;
+
 function printInit(dir: string): number {
-  // How users run this program, for the printed commands; the standalone executable sets its own name.
-  const command = process.env.FAPI_SANDBOX_COMMAND || 'npx fapi-token-sandbox';
-  process.stdout.write(initSandbox(dir, command));
+  process.stdout.write(initSandbox(dir, printedCommand('npx fapi-token-sandbox')));
   return 0;
 }
 
@@ -268,7 +269,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof UsageError || err instanceof ConfigError || err instanceof OptionError) {
       console.error(`fapi-token-sandbox: ${err.message}`);
-      if (err instanceof UsageError) console.error('Run fapi-token-sandbox --help for the options.');
+      if (err instanceof UsageError) console.error(`Run ${printedCommand('fapi-token-sandbox')} --help for the options.`);
       process.exitCode = 2;
       return;
     }
