@@ -2,7 +2,7 @@
 /**
  * Writes src/generated/shipped-documents.ts: each YAML file the package ships and reads at start
  * (the contract, the scenarios, the demo clients) as JSON, under the SHA-256 of its text. A file
- * that still has that text is read from there instead of parsed (src/config/shipped-documents.ts).
+ * that still has that text is read from there instead of parsed (src/settings/shipped-documents.ts).
  * Run by `npm run generate`.
  */
 import { createHash } from 'node:crypto';
@@ -21,7 +21,7 @@ const files = [
 
 const entries = files.map((file) => {
   const text = readFileSync(new URL(file, root), 'utf8');
-  // The options the server parses with (src/config/yaml-file.ts); a shipped file must parse clean.
+  // The options the server parses with (src/settings/yaml-file.ts); a shipped file must parse clean.
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
   const digest = createHash('sha256').update(text).digest('hex');

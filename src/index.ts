@@ -2,7 +2,7 @@
 export { createApp, type SandboxApp } from './app/app.js';
 export { startSandbox, DEFAULT_HOST, DEFAULT_PORT, type RunningSandbox, type StartOptions } from './server/server.js';
 export type { SandboxOptions } from './settings/options.js';
-export type { SandboxConfig } from './routes/services.js';
+export type { SandboxConfig } from './oauth/services.js';
 export { ConfigError, OptionError } from './settings/errors.js';
 export type { ResilienceOptions } from './settings/resilience.js';
 export type {

@@ -1,8 +1,9 @@
 /** createApp(options): the sandbox as a Hono app, usable in-process through app.fetch. */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import type { SandboxConfig } from '../routes/services.js';
+import type { SandboxConfig } from '../oauth/services.js';
 import { resolveConfig, type SandboxOptions } from '../settings/options.js';
+import { allowedHosts } from '../http/allowed-hosts.js';
 import { cors, routeMethods } from '../http/cors.js';
 import { transportOf } from '../http/exchange.js';
 import { interactionIdFor } from '../routes/interaction-id.js';
@@ -33,6 +34,7 @@ export function createApp(options: SandboxOptions = {}): SandboxApp {
     await next();
   });
   app.use(observe(config));
+  app.use(allowedHosts(config.allowedHosts));
   if (config.cors) {
     let methodsAt: ((path: string) => readonly string[] | undefined) | undefined;
     // The route table is complete by the first request.
@@ -49,7 +51,7 @@ export function createApp(options: SandboxOptions = {}): SandboxApp {
   app.get('/.well-known/openid-configuration', (c) => metadata(c.req.raw, c.get('interactionId')));
   app.get('/.well-known/oauth-authorization-server', (c) => metadata(c.req.raw, c.get('interactionId')));
   app.get('/jwks', (c) => jwks(c.req.raw, c.get('interactionId')));
-  app.post(DEVICE_AUTHORIZATION_PATH, (c) => deviceAuthorization(c.req.raw, c.get('interactionId'), transportOf(c.env)));
+  app.post(DEVICE_AUTHORIZATION_PATH, (c) => deviceAuthorization(c.req.raw, c.get('interactionId'), exchange(c)));
   app.get(VERIFICATION_PATH, (c) => verification.show(c.req.raw, c.get('interactionId')));
   app.post(VERIFICATION_PATH, (c) => verification.decide(c.req.raw, c.get('interactionId'), transportOf(c.env)));
   app.notFound((c) =>

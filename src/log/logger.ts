@@ -28,7 +28,7 @@ let flushAtExit = false;
 /**
  * Gathers lines and writes them once per turn of the event loop: stdout to a pipe or a file is a
  * synchronous write on Linux, and one per request cost about a tenth of a token's CPU. A turn
- * serves a few requests (http/request-queue.ts), so lines appear within a millisecond. Whatever
+ * serves a few requests (server/request-queue.ts), so lines appear within a millisecond. Whatever
  * is pending is written at exit, an uncaught error's included.
  */
 function batchedWriter(output: Output): (line: string) => void {

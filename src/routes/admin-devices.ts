@@ -3,7 +3,7 @@
  * (POST /__sandbox/devices/{user_code}/approve | /deny). 204 when done; 404 with an errors list
  * for a code that is unknown, expired or already decided.
  */
-import type { SandboxConfig } from './services.js';
+import type { SandboxConfig } from '../oauth/services.js';
 import { errorList, jsonResponse } from '../http/responses.js';
 import type { DeviceDecision } from '../state/device-codes.js';
 

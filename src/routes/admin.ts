@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
-import type { SandboxConfig } from './services.js';
+import type { SandboxConfig } from '../oauth/services.js';
 import type { components } from '../generated/sandbox.js';
 import { acceptsJson } from '../http/accept.js';
 import { jsonResponse, notAcceptable } from '../http/responses.js';

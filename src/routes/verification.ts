@@ -3,7 +3,7 @@
  * with ?user_code=, the request to approve; POST records the decision. Errors are pages too,
  * with the status that says what went wrong.
  */
-import type { SandboxConfig } from './services.js';
+import type { SandboxConfig } from '../oauth/services.js';
 import { readBody } from '../http/body.js';
 import type { Transport } from '../http/exchange.js';
 import { isFormContentType } from '../http/form.js';

@@ -3,7 +3,7 @@
  * before it asks for a token. Documented in openapi/sandbox.yaml.
  */
 import type { components } from '../generated/sandbox.js';
-import type { SandboxConfig } from './services.js';
+import type { SandboxConfig } from '../oauth/services.js';
 import { FAPI_ALGS } from '../tokens/algorithms.js';
 import { DEVICE_CODE_GRANT } from '../contract/request.js';
 import { CLIENT_CREDENTIALS } from '../grants/client-credentials.js';

@@ -6,6 +6,7 @@ import { DEFAULT_ASSERTION_POLICY, type AssertionPolicy } from '../clients/priva
 import { ClientRegistry } from '../clients/registry.js';
 import type { SigningAlg } from '../tokens/algorithms.js';
 import { loadTokenContract } from './contract-file.js';
+import { parseAllowedHosts } from './allowed-hosts.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../http/body.js';
 import { parseCorsOrigins } from './cors-origins.js';
 import { ScenarioCatalog } from '../scenarios/catalog.js';
@@ -17,7 +18,7 @@ import { generateSigningKey, signingKeyFromPem, type SigningKey } from '../token
 import { shippedFile } from '../shipped/files.js';
 import { demoClientsFile, loadClientsFile, parseClientsFile } from './clients-file.js';
 import { ConfigError } from './errors.js';
-import type { SandboxConfig } from '../routes/services.js';
+import type { SandboxConfig } from '../oauth/services.js';
 import { resolveResilience, type ResilienceOptions } from './resilience.js';
 import { loadScenarioDir, shippedScenariosDir } from './scenario-files.js';
 import { readConfigFile } from './yaml-file.js';
@@ -40,6 +41,11 @@ export interface SandboxOptions extends ResilienceOptions {
   clientsYaml?: string;
   /** Fixed issuer URL, for use behind a proxy; default: the URL the sandbox is reached at. */
   issuer?: string;
+  /**
+   * Host names served besides loopback ones (localhost, 127.0.0.1, [::1]) and the issuer's, e.g.
+   * a CI service name; `['*']` serves every host. Others are refused (DNS rebinding). Default none.
+   */
+  allowedHosts?: readonly string[];
   /** Lifetime of issued access tokens, in seconds (default 900). */
   tokenLifetimeSeconds?: number;
   /** Clock skew tolerated in client assertions, in seconds (default 30). */
@@ -131,6 +137,7 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
   if (lifetime < 1) throw new ConfigError('options', 'tokenLifetimeSeconds', 'must be at least 1');
   const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
   if (options.deviceCodeLifetimeSeconds === 0) throw new ConfigError('options', 'deviceCodeLifetimeSeconds', 'must be at least 1');
+  const fixedIssuer = options.issuer === undefined ? undefined : normaliseIssuer(options.issuer);
   const replay = memoryReplayStore(options.replayCapacity);
   const devices = memoryDeviceCodeStore();
   const resilience = resolveResilience(options);
@@ -153,7 +160,8 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
     authenticator: options.authenticator ?? registeredClientAuthenticator(clients, replay, policy),
     issuer: options.tokenIssuer ?? jwtTokenIssuer(signingKey, lifetime),
     signingKey,
-    fixedIssuer: options.issuer === undefined ? undefined : normaliseIssuer(options.issuer),
+    fixedIssuer,
+    allowedHosts: parseAllowedHosts(options.allowedHosts ?? [], fixedIssuer),
     clientCas: readCaBundle(options.clientCaFile ?? demoPki().ca),
     trustClientCertHeader: options.trustClientCertHeader ?? false,
     replay,

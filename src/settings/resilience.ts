@@ -3,10 +3,10 @@
  * the checks that keep them safe: the control API is never open beyond loopback without a token.
  */
 import { quietLogger, type Logger } from '../log/logger.js';
-import type { SandboxConfig } from '../routes/services.js';
+import type { SandboxConfig } from '../oauth/services.js';
 import { memoryState, type RateLimit } from '../state/index.js';
 import { OptionError } from './errors.js';
-import { isLoopback } from './network.js';
+import { isLoopback } from '../http/network.js';
 
 export interface ResilienceOptions {
   /** A per-client rate limit (token bucket, keyed by client_id): e.g. { requests: 10, windowMs: 1000 }. Default none. */
@@ -50,7 +50,7 @@ export function resolveResilience(options: ResilienceOptions): ResilienceConfig 
 export function checkAdminExposure(host: string, config: ResilienceConfig): void {
   if (config.admin && config.admin.token === undefined && !isLoopback(host)) {
     throw new OptionError(
-      `the control API (/__sandbox/) would be open to the network on ${host}: set an admin token (--admin-token or SANDBOX_ADMIN_TOKEN) or turn it off (--no-admin)`,
+      `the control API (/__sandbox/) would be open to the network on ${host}: set an admin token (--admin-token or SANDBOX_ADMIN_TOKEN; generate makes a random one, printed at start) or turn it off (--no-admin)`,
     );
   }
 }

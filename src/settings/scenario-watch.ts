@@ -6,7 +6,7 @@
 import { watch } from 'node:fs';
 import { isDeviceScenario, isResponseScenario } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
-import type { SandboxConfig } from '../routes/services.js';
+import type { SandboxConfig } from '../oauth/services.js';
 import { isScenarioFileName, loadScenarioDir } from './scenario-files.js';
 
 export const RELOAD_DEBOUNCE_MS = 100;

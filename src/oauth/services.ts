@@ -6,9 +6,10 @@ import type { X509Certificate } from 'node:crypto';
 import type { ClientAuthenticator } from '../clients/authenticate.js';
 import type { ClientRegistry } from '../clients/registry.js';
 import type { TokenContract } from '../contract/document.js';
+import type { AllowedHosts } from '../http/allowed-hosts.js';
 import type { CorsOrigins } from '../http/cors.js';
 import type { Logger } from '../log/logger.js';
-import type { Listeners } from '../oauth/endpoints.js';
+import type { Listeners } from './endpoints.js';
 import type { ScenarioCatalog } from '../scenarios/catalog.js';
 import type { DeviceScenario, ResponseScenario } from '../scenarios/model.js';
 import type { DeviceCodeStore } from '../state/device-codes.js';
@@ -37,6 +38,8 @@ export interface SandboxConfig {
   issuer: TokenIssuer;
   signingKey: SigningKey;
   fixedIssuer?: string;
+  /** The hosts requests over a listener may name. */
+  allowedHosts: AllowedHosts;
   clientCas: readonly X509Certificate[];
   trustClientCertHeader: boolean;
   replay: ReplayStore;
