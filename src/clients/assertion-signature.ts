@@ -1,13 +1,14 @@
 /**
- * Verifies a client assertion's signature as jose's compactVerify does, faster on the common
- * path: plain base64url parts, no `crit` or `b64` header parameter, and a key the client's key
- * resolver gives as a usable ES256 / PS256 public CryptoKey. Then node:crypto checks the signature
- * (see tokens/jws.ts for why). Anything else, and every signature that does not verify, goes
- * through compactVerify itself, so that each refusal keeps jose's exact error.
+ * Verifies a client assertion's signature (RFC 7515 compact serialization) on one path: jose's
+ * key resolver picks the client's key, node:crypto checks the signature (see tokens/jws.ts for
+ * why). Only what FAPI clients send is accepted: plain base64url parts, no `crit` (so no RFC 7797
+ * unencoded payload), and a key that fits the algorithm. test/unit/assertion-signature.test.ts
+ * holds every verdict against jose's compactVerify.
  */
 import { KeyObject, type webcrypto } from 'node:crypto';
-import { compactVerify, type CompactJWSHeaderParameters, type JWTVerifyGetKey, type ProtectedHeaderParameters } from 'jose';
+import { errors, type CompactJWSHeaderParameters, type JWTVerifyGetKey, type ProtectedHeaderParameters } from 'jose';
 import { verifyJwsSignature } from '../tokens/jws.js';
+import { WeakKeyError } from './client-keys.js';
 import { MIN_RSA_BITS, type SigningAlg } from './registry.js';
 
 /** Base64url without padding, of a length that decodes (RFC 7515 §2). */
@@ -19,7 +20,7 @@ const keyObjects = new WeakMap<CryptoKey, KeyObject>();
 
 const isCryptoKey = (key: unknown): key is CryptoKey => (key as { [Symbol.toStringTag]?: unknown } | null)?.[Symbol.toStringTag] === 'CryptoKey';
 
-/** The key as a KeyObject when jose would use it for `alg` as it is, else undefined. */
+/** The key as a KeyObject when it is a public verification key for `alg`, else undefined. */
 function usableKey(key: unknown, alg: SigningAlg): KeyObject | undefined {
   if (!isCryptoKey(key) || key.type !== 'public' || !key.usages.includes('verify')) return undefined;
   const algorithm = key.algorithm as { name: string; namedCurve?: string; hash?: { name: string }; modulusLength?: number };
@@ -33,20 +34,39 @@ function usableKey(key: unknown, alg: SigningAlg): KeyObject | undefined {
   return keyObject;
 }
 
-/** The verified payload's bytes; throws what compactVerify throws when it does not verify. */
+/** Why the client's keys cannot be had for this assertion. */
+function keyFailure(err: unknown, header: ProtectedHeaderParameters): string {
+  const keyHint = `kid ${header.kid === undefined ? '(none)' : header.kid}, alg ${header.alg}`;
+  if (err instanceof WeakKeyError) return `the client's key is an RSA key of ${err.bits} bits; FAPI requires at least ${MIN_RSA_BITS}`;
+  if (err instanceof errors.JWKSNoMatchingKey) return `no registered key of the client matches the client_assertion (${keyHint})`;
+  if (err instanceof errors.JWKSMultipleMatchingKeys) return `several registered keys match the client_assertion (${keyHint}); send a kid`;
+  if (err instanceof errors.JWKSTimeout) return "the client's jwks_uri did not answer in time";
+  // A jwks_uri that answers something other than a JWK Set, or cannot be reached: jose's words say which.
+  return `the client's keys cannot be read: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+export type SignatureVerdict = { payload: Uint8Array } | { refused: string };
+
+/** The verified payload's bytes, or why the signature is refused. `header` is the decoded first part; its alg is `alg`. */
 export async function verifyAssertionSignature(
   assertion: string,
   header: ProtectedHeaderParameters,
   alg: SigningAlg,
   getKey: JWTVerifyGetKey,
-): Promise<Uint8Array> {
+): Promise<SignatureVerdict> {
   const [encodedHeader, payload, signature] = assertion.split('.') as [string, string, string];
-  if (header.crit === undefined && header.b64 === undefined && decodable(payload) && decodable(signature)) {
-    // The same resolver call compactVerify makes at this point (its errors are the same errors);
-    // the header's alg is `alg`, checked by the caller.
-    const key = usableKey(await getKey(header as CompactJWSHeaderParameters, { payload, signature, protected: encodedHeader }), alg);
-    const valid = key && (await verifyJwsSignature(alg, key, `${encodedHeader}.${payload}`, Buffer.from(signature, 'base64url')).catch(() => false));
-    if (valid) return Buffer.from(payload, 'base64url');
+  if (header.crit !== undefined) return { refused: 'client_assertion must not carry a crit header parameter; this server understands no JWS extension' };
+  if (header.b64 !== undefined) return { refused: 'client_assertion must not carry the b64 header parameter (RFC 7797)' };
+  if (!decodable(payload) || !decodable(signature)) return { refused: 'client_assertion payload and signature must be base64url without padding (RFC 7515 §2)' };
+  let key;
+  try {
+    key = await getKey(header as CompactJWSHeaderParameters, { payload, signature, protected: encodedHeader });
+  } catch (err) {
+    return { refused: keyFailure(err, header) };
   }
-  return (await compactVerify(assertion, getKey, { algorithms: [alg] })).payload;
+  const keyObject = usableKey(key, alg);
+  if (!keyObject) return { refused: `the client's key for the client_assertion cannot verify ${alg}` };
+  // A signature of the wrong length makes node:crypto throw for some keys and answer false for others: both refuse.
+  const valid = await verifyJwsSignature(alg, keyObject, `${encodedHeader}.${payload}`, Buffer.from(signature, 'base64url')).catch(() => false);
+  return valid ? { payload: Buffer.from(payload, 'base64url') } : { refused: "client_assertion signature does not verify with the client's registered keys" };
 }

@@ -8,7 +8,8 @@ import type { RuleViolation, TokenInput } from '../contract/request.js';
 import type { ReplayStore } from '../state/replay-store.js';
 import type { CertificateLookup } from './certificate.js';
 import { certificateMismatch } from './mtls.js';
-import { checkClientAssertion, ClientKeys, type AssertionPolicy } from './private-key-jwt.js';
+import { ClientKeys } from './client-keys.js';
+import { checkClientAssertion, type AssertionPolicy } from './private-key-jwt.js';
 import type { ClientRegistry, RegisteredClient } from './registry.js';
 
 export interface AuthenticatedClient {

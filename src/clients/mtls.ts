@@ -5,8 +5,8 @@ import type { ClientCertificate } from './certificate.js';
 import { subjectAltNames } from './certificate.js';
 import type { CertificateIdentity } from './registry.js';
 
+/** Both are IP addresses: the clients file's schema checks the registered one, X.509 the other. */
 function sameIp(a: string, b: string): boolean {
-  if (!isIP(a) || !isIP(b)) return false;
   // Normalise IPv6 spellings (e.g. ::1 and 0:0:0:0:0:0:0:1) through the URL parser.
   const norm = (ip: string) => (isIP(ip) === 6 ? new URL(`http://[${ip}]/`).hostname : ip);
   return norm(a) === norm(b);

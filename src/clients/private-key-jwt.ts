@@ -4,17 +4,11 @@
  * would refuse the same assertion. The signature is checked first, so that forged assertions
  * never reach the replay store.
  */
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  decodeProtectedHeader,
-  errors,
-  type JWTVerifyGetKey,
-  type ProtectedHeaderParameters,
-} from 'jose';
+import { decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import type { ReplayStore } from '../state/replay-store.js';
 import { verifyAssertionSignature } from './assertion-signature.js';
-import { FAPI_ALGS, MIN_RSA_BITS, type RegisteredClient, type SigningAlg } from './registry.js';
+import type { ClientKeys } from './client-keys.js';
+import { FAPI_ALGS, type RegisteredClient, type SigningAlg } from './registry.js';
 
 export interface AssertionPolicy {
   /** Tolerated clock difference, in seconds (default 30). */
@@ -32,47 +26,6 @@ export interface AssertionCheck {
   /** Values `aud` may take (one must be present): the issuer and the token endpoint URLs. */
   audiences: readonly string[];
   nowSeconds: number;
-}
-
-/** Caches one key resolver per client: a local JWK Set, or a remote one with caching and a timeout. */
-export class ClientKeys {
-  private readonly resolvers = new Map<string, JWTVerifyGetKey>();
-
-  constructor(private readonly policy: AssertionPolicy) {}
-
-  resolverFor(client: RegisteredClient): JWTVerifyGetKey {
-    let resolver = this.resolvers.get(client.clientId);
-    if (!resolver) {
-      const base = client.jwks
-        ? createLocalJWKSet(client.jwks)
-        : createRemoteJWKSet(client.jwksUri!, {
-            timeoutDuration: this.policy.jwksTimeoutMs,
-            cooldownDuration: 30_000,
-            cacheMaxAge: 600_000,
-          });
-      resolver = async (header, token) => {
-        const key = await base(header, token);
-        // Keys from a jwks_uri are not checked at start: refuse weak RSA keys here.
-        const bits = rsaModulusBits(key);
-        if (bits !== undefined && bits < MIN_RSA_BITS) throw new WeakKeyError(bits);
-        return key;
-      };
-      this.resolvers.set(client.clientId, resolver);
-    }
-    return resolver;
-  }
-}
-
-/** The modulus size of an RSA key (a WebCrypto CryptoKey or a Node KeyObject), else undefined. */
-function rsaModulusBits(key: unknown): number | undefined {
-  const k = key as { algorithm?: { modulusLength?: number }; asymmetricKeyDetails?: { modulusLength?: number } };
-  return k.algorithm?.modulusLength ?? k.asymmetricKeyDetails?.modulusLength;
-}
-
-class WeakKeyError extends Error {
-  constructor(readonly bits: number) {
-    super(`RSA key of ${bits} bits`);
-  }
 }
 
 type Claims = Record<string, unknown>;
@@ -101,32 +54,17 @@ export async function checkClientAssertion(
     return `client_assertion alg ${alg} is not the client's registered token_endpoint_auth_signing_alg ${client.signingAlg}`;
   }
 
-  let payload: Uint8Array;
-  try {
-    payload = await verifyAssertionSignature(assertion, header, alg as SigningAlg, keys.resolverFor(client));
-  } catch (err) {
-    return signatureFailure(err, header);
-  }
+  const verdict = await verifyAssertionSignature(assertion, header, alg as SigningAlg, keys.resolverFor(client));
+  if ('refused' in verdict) return verdict.refused;
 
   let claims: Claims;
   try {
-    claims = JSON.parse(new TextDecoder().decode(payload)) as Claims;
+    claims = JSON.parse(new TextDecoder().decode(verdict.payload)) as Claims;
   } catch {
     return 'client_assertion payload is not JSON';
   }
   if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) return 'client_assertion payload is not a JSON object';
   return checkClaims(claims, check, replay, policy);
-}
-
-function signatureFailure(err: unknown, header: ProtectedHeaderParameters): string {
-  const keyHint = `kid ${header.kid === undefined ? '(none)' : header.kid}, alg ${header.alg}`;
-  if (err instanceof WeakKeyError) return `the client's key is an RSA key of ${err.bits} bits; FAPI requires at least ${MIN_RSA_BITS}`;
-  if (err instanceof errors.JWKSNoMatchingKey) return `no registered key of the client matches the client_assertion (${keyHint})`;
-  if (err instanceof errors.JWKSMultipleMatchingKeys) return `several registered keys match the client_assertion (${keyHint}); send a kid`;
-  if (err instanceof errors.JWKSTimeout) return "the client's jwks_uri did not answer in time";
-  if (err instanceof errors.JWSSignatureVerificationFailed) return "client_assertion signature does not verify with the client's registered keys";
-  if (err instanceof errors.JOSEError) return `client_assertion cannot be verified: ${err.message}`;
-  return `client_assertion cannot be verified: ${err instanceof Error ? err.message : String(err)}`;
 }
 
 function checkClaims(claims: Claims, check: AssertionCheck, replay: ReplayStore, policy: AssertionPolicy): string | null {

@@ -10,7 +10,7 @@ import { FAPI_ALGS, MIN_RSA_BITS, type CertificateIdentity, type RegisteredClien
 import type { Check } from '../contract/schema.js';
 import { shippedFile } from '../shipped/files.js';
 import { ConfigError } from './errors.js';
-import { assertShape, loadSchemaCheck, parseYaml, readConfigFile } from './yaml-file.js';
+import { assertShape, loadSchemaCheck, readConfigFile, yamlData } from './yaml-file.js';
 
 /** The demo clients file, the default of --clients. */
 export const demoClientsFile = () => shippedFile('demo/clients.yaml');
@@ -114,7 +114,7 @@ function toClient(file: string, at: string, raw: RawClient): RegisteredClient {
 
 /** Parses and checks a clients file's text. */
 export function parseClientsFile(file: string, text: string): RegisteredClient[] {
-  const data = parseYaml(file, text);
+  const data = yamlData(file, text);
   shape ??= loadSchemaCheck(shippedFile('demo/clients.schema.json'), '#');
   assertShape(file, shape, data);
   const seen = new Set<string>();

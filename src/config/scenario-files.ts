@@ -12,7 +12,7 @@ import { INTERACTION_ID } from '../http/responses.js';
 import type { Delay, Fault, Scenario, ScenarioResponse, ScenarioStep, SequenceKey } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
 import { shippedFile } from '../shipped/files.js';
-import { assertShape, loadSchemaCheck, parseYaml, readConfigFile } from './yaml-file.js';
+import { assertShape, loadSchemaCheck, readConfigFile, yamlData } from './yaml-file.js';
 
 /** The shipped scenarios folder, the default of --scenarios. */
 export const shippedScenariosDir = () => shippedFile('scenarios');
@@ -57,7 +57,7 @@ export function scenarioFiles(dir: string): string[] {
 
 /** Parses and checks one scenario file's text. */
 export function parseScenarioFile(file: string, text: string, contract: TokenContract): Scenario[] {
-  const data = parseYaml(file, text);
+  const data = yamlData(file, text);
   const isList = data !== null && typeof data === 'object' && 'scenarios' in data;
   assertShape(file, isList ? scenarioSchema().list : scenarioSchema().single, data);
 

@@ -16,10 +16,16 @@ export function readConfigFile(file: string, what: string): string {
   }
 }
 
+/**
+ * The data of a YAML file's text: a shipped file's comes pre-parsed (npm run generate, most of
+ * the start-up's YAML work); any other text is parsed with parseYaml.
+ */
+export function yamlData(file: string, text: string): unknown {
+  return shippedDocument(text) ?? parseYaml(file, text);
+}
+
 /** Parses YAML text, refusing syntax errors and duplicate keys with their line and column. */
 export function parseYaml(file: string, text: string): unknown {
-  const shipped = shippedDocument(text);
-  if (shipped !== undefined) return shipped;
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const yamlError = doc.errors[0];
   if (yamlError) {

@@ -3,9 +3,7 @@
  * it: the request's header and body rules, and for each documented status its headers, body
  * schema and named examples. Done once at start-up.
  */
-import { parse } from 'yaml';
-import { shippedDocument } from '../config/shipped-documents.js';
-import { readConfigFile } from '../config/yaml-file.js';
+import { readConfigFile, yamlData } from '../config/yaml-file.js';
 import { shippedFile } from '../shipped/files.js';
 import { compileSchema, deref, type Check, type Schema } from './schema.js';
 
@@ -46,7 +44,7 @@ type Doc = Record<string, unknown>;
 
 export function loadTokenContract(path = tokenDocumentPath()): TokenContract {
   const text = readConfigFile(path, 'contract document');
-  const doc = (shippedDocument(text) ?? parse(text)) as Doc;
+  const doc = yamlData(path, text) as Doc;
   const paths = doc.paths as Doc;
   const operation = deref<Doc>(doc, (deref<Doc>(doc, paths['/token'])).post);
 

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { constants, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { SignJWT, type JWTPayload, type JWK } from 'jose';
+import { CompactSign, SignJWT, type JWTPayload, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { DEMO, demoKey, demoKeyPs256 } from '../support/clients.js';
@@ -121,6 +121,18 @@ describe('the signature', () => {
     await expectRefused(await assertion({ alg: 'PS256', key: demoKeyPs256 }), /^client_assertion alg PS256 is not the client's registered token_endpoint_auth_signing_alg ES256$/);
   });
 
+  it('refuses two registered keys that both match an assertion without kid', async () => {
+    const pair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const [first, second] = [pair(), pair()];
+    const jwks = { keys: [first, second].map(({ publicKey }) => publicKey.export({ format: 'jwk' })) };
+    const clientsYaml = JSON.stringify({ clients: [{ client_id: 'two-keys', token_endpoint_auth_method: 'private_key_jwt', jwks }] });
+    const signed = await new SignJWT({ iss: 'two-keys', sub: 'two-keys', aud: BASE, exp: now() + 60, jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256' })
+      .sign(first.privateKey);
+    const r = await token(signed, { client_id: 'two-keys' }, createApp({ clientsYaml }));
+    expect(r).toEqual({ status: 400, body: { error: 'invalid_client', error_description: expect.stringMatching(/^several registered keys match the client_assertion \(kid \(none\), alg ES256\); send a kid$/) } });
+  });
+
   it('rejects what is not a signed JWT', async () => {
     await expectRefused('abc.def', /^client_assertion is not a signed JWT/);
     await expectRefused('a.b.c.d.e', /^client_assertion is not a signed JWT/);
@@ -169,6 +181,18 @@ describe('the claims', () => {
 
   it('nbf more than the skew ahead is refused', async () => {
     await expectRefused(await assertion({ claims: { nbf: now() + 60 } }), /^client_assertion nbf is in the future/);
+  });
+
+  it('iat and nbf, when present, must be NumericDates', async () => {
+    await expectRefused(await assertion({ claims: { nbf: 'yesterday' as unknown as number } }), /^client_assertion nbf must be a NumericDate$/);
+    await expectRefused(await assertion({ claims: { iat: String(now()) as unknown as number } }), /^client_assertion iat must be a NumericDate$/);
+  });
+
+  it('the payload must be a JSON object (RFC 7519 §7.2)', async () => {
+    for (const payload of ['[1]', '"claims"', 'null', '42']) {
+      const signed = await new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: 'ES256', kid: KID }).sign(demoKey);
+      await expectRefused(signed, /^client_assertion payload is not a JSON object$/);
+    }
   });
 
   it('jti is required', async () => {

@@ -71,6 +71,14 @@ describe('the device authorization endpoint', () => {
 });
 
 describe('polling the token endpoint', () => {
+  it('authenticates the polling client: a bad assertion is invalid_client, and the code stays usable', async () => {
+    const app = fast();
+    const { body } = await authorize(app);
+    const refused = await poll(app, body.device_code, { ...(await deviceClientAuth(BASE)), client_assertion: 'a.b.c' });
+    expect(refused).toEqual({ status: 400, body: { error: 'invalid_client', error_description: expect.any(String) } });
+    expect((await poll(app, body.device_code)).body.error).toBe('authorization_pending');
+  });
+
   it('is authorization_pending until the user decides, then a token, redeemed once', async () => {
     const app = fast();
     const { body } = await authorize(app);

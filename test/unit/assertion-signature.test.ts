@@ -1,6 +1,7 @@
 /**
- * The assertion signature check takes a node:crypto path for ordinary assertions and leaves the
- * rest to jose: either way its verdict must be jose's compactVerify verdict, error for error.
+ * The assertion signature check verifies with node:crypto alone: on every case it must accept
+ * what jose's compactVerify accepts, with the same payload, and refuse what jose refuses. It
+ * refuses more on purpose: any crit, and RFC 7797 unencoded payloads, which FAPI clients never send.
  */
 import { constants, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { compactVerify, createLocalJWKSet, type JWK } from 'jose';
@@ -31,6 +32,8 @@ const good = jws({ alg: 'ES256', kid: es256.kid }, claims);
 const [goodHeader, goodPayload, goodSignature] = good.split('.') as [string, string, string];
 const flipped = Buffer.from(goodSignature, 'base64url');
 flipped[9]! ^= 1;
+// An RFC 7797 unencoded payload: the second part is the payload itself (here, text that happens to be base64url).
+const unencoded = jws({ alg: 'ES256', kid: es256.kid, b64: false, crit: ['b64'] }, claims);
 const headerOf = (assertion: string) => JSON.parse(Buffer.from(assertion.split('.')[0]!, 'base64url').toString()) as { alg: SigningAlg };
 
 const cases: Record<string, string> = {
@@ -38,7 +41,6 @@ const cases: Record<string, string> = {
   'ES256 without a kid': jws({ alg: 'ES256' }, claims),
   'PS256 with a kid': jws({ alg: 'PS256', kid: ps256.kid }, claims),
   'a crit header': jws({ alg: 'ES256', kid: es256.kid, crit: ['exp'], exp: 1 }, claims),
-  'b64 false': jws({ alg: 'ES256', kid: es256.kid, b64: false, crit: ['b64'] }, claims),
   'an unknown kid': jws({ alg: 'ES256', kid: 'nobody' }, claims),
   'the ES256 header over the PS256 key': jws({ alg: 'ES256', kid: ps256.kid }, claims),
   'a changed payload': `${goodHeader}.${b64(claims.replace('"j"', '"k"'))}.${goodSignature}`,
@@ -50,31 +52,55 @@ const cases: Record<string, string> = {
   'a non-ASCII payload': `${goodHeader}.${goodPayload}é.${goodSignature}`,
 };
 
-type Verdict = { payload: string } | { error: string };
-async function verdict(run: () => Promise<Uint8Array>): Promise<Verdict> {
+type Verdict = { payload: string } | 'refused';
+const ours = async (assertion: string): Promise<Verdict> => {
+  const header = headerOf(assertion);
+  const verdict = await verifyAssertionSignature(assertion, header, header.alg, keys);
+  return 'payload' in verdict ? { payload: Buffer.from(verdict.payload).toString('hex') } : 'refused';
+};
+const joses = async (assertion: string): Promise<Verdict> => {
   try {
-    return { payload: Buffer.from(await run()).toString('hex') };
-  } catch (err) {
-    return { error: `${(err as Error).constructor.name}: ${(err as Error).message}` };
+    const { payload } = await compactVerify(assertion, keys, { algorithms: [headerOf(assertion).alg] });
+    return { payload: Buffer.from(payload).toString('hex') };
+  } catch {
+    return 'refused';
   }
-}
+};
+const refusal = async (assertion: string) => {
+  const header = headerOf(assertion);
+  const verdict = await verifyAssertionSignature(assertion, header, header.alg, keys);
+  return 'refused' in verdict ? verdict.refused : 'accepted';
+};
 
 describe('the assertion signature check', () => {
   for (const [name, assertion] of Object.entries(cases)) {
     it(`gives jose's verdict on ${name}`, async () => {
-      const header = headerOf(assertion);
-      const ours = await verdict(() => verifyAssertionSignature(assertion, header, header.alg, keys));
-      const jose = await verdict(async () => (await compactVerify(assertion, keys, { algorithms: [header.alg] })).payload);
-      expect(ours).toEqual(jose);
+      expect(await ours(assertion)).toEqual(await joses(assertion));
     });
   }
 
   it('accepts the ordinary ones', async () => {
     for (const name of ['ES256 with a kid', 'ES256 without a kid', 'PS256 with a kid']) {
-      const assertion = cases[name]!;
-      const header = headerOf(assertion);
-      const payload = await verifyAssertionSignature(assertion, header, header.alg, keys);
-      expect(Buffer.from(payload).toString()).toBe(claims);
+      expect(await ours(cases[name]!)).toEqual({ payload: Buffer.from(claims).toString('hex') });
     }
+  });
+
+  it('refuses, with its own reason, what jose would accept but FAPI clients never send', async () => {
+    expect(await joses(unencoded)).not.toBe('refused');
+    expect(await refusal(unencoded)).toBe('client_assertion must not carry a crit header parameter; this server understands no JWS extension');
+    const b64WithoutCrit = jws({ alg: 'ES256', kid: es256.kid, b64: true }, claims);
+    expect(await joses(b64WithoutCrit)).not.toBe('refused');
+    expect(await refusal(b64WithoutCrit)).toBe('client_assertion must not carry the b64 header parameter (RFC 7797)');
+    expect(await refusal(cases['a crit header']!)).toBe('client_assertion must not carry a crit header parameter; this server understands no JWS extension');
+    expect(await refusal(cases['a padded signature']!)).toBe('client_assertion payload and signature must be base64url without padding (RFC 7515 §2)');
+    expect(await refusal(cases['an unknown kid']!)).toBe('no registered key of the client matches the client_assertion (kid nobody, alg ES256)');
+    expect(await refusal(cases['a flipped signature bit']!)).toBe("client_assertion signature does not verify with the client's registered keys");
+  });
+
+  it('refuses a key the resolver gives that does not fit the algorithm', async () => {
+    const p384 = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, true, ['sign', 'verify']);
+    const header = headerOf(good);
+    const verdict = await verifyAssertionSignature(good, header, header.alg, async () => p384.publicKey);
+    expect(verdict).toEqual({ refused: "the client's key for the client_assertion cannot verify ES256" });
   });
 });
