@@ -119,9 +119,7 @@ describe('the container image', () => {
     expect(statSync(bin).mode & 0o111).toBe(0o111);
     expect(statSync(pkg('dist')).uid).toBe(0);
     // One layer on top of the base: the package. No sources, no build tools, no npm cache.
-    expect((info as unknown as { RootFS: { Layers: string[] } }).RootFS.Layers.length).toBe(
-      (base as unknown as { RootFS: { Layers: string[] } }).RootFS.Layers.length + 1,
-    );
+    expect(info.RootFS.Layers.length).toBe(base.RootFS.Layers.length + 1);
     expect(info.Size - base.Size).toBeLessThan(15_000_000);
   });
 

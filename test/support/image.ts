@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, type Started } from './cli.js';
+import { requireTool } from './tools.js';
 
 const exec = promisify(execFile);
 const BUILD_TIMEOUT_MS = 600_000;
@@ -32,12 +33,16 @@ export interface ImageConfig {
 
 export interface ImageInfo {
   Size: number;
+  RootFS: { Layers: string[] };
   Config: ImageConfig;
   Healthcheck?: { Test: string[] };
 }
 
 /** Imports the stand-in for the Dockerfile's base image (once per machine; see the script). */
 export async function ensureStandInBase(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('the image test needs root (podman storage, podman image mount, mount, chroot): run npm test as root');
+  for (const tool of ['podman', 'debootstrap']) requireTool(tool);
+  requireTool('unshare', 'util-linux');
   await exec('bash', [join(ROOT, 'scripts/stand-in-base.sh')], { timeout: BUILD_TIMEOUT_MS });
 }
 
