@@ -84,7 +84,7 @@ function getWithHost(url: string, host: string): Promise<{ status: number; body:
   });
 }
 
-const controlToken = (s: Started) => /control API: .*bearer token: (\S+)/.exec(s.output())?.[1];
+const controlToken = (s: Started) => /control API: .*; bearer token: ([\w-]+)\)$/m.exec(s.output())?.[1];
 
 describe('the container image', () => {
   it('runs as the non-root node user, exposes both ports, has a healthcheck, and runs the installed command with mTLS on', () => {
