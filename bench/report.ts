@@ -7,6 +7,7 @@ import { loadProblems, type LoadResult } from './load.js';
 import type { ReplayMemoryReport } from './replay-memory.js';
 import type { SoakReport } from './soak.js';
 import { LOAD, STARTUP_SAMPLES } from './settings.js';
+import { startupReport, type StartupRow } from './startup.js';
 
 export type RunId = 'sandbox-success' | 'sandbox-forced' | 'prism' | 'bare-node' | 'scenarios-small' | 'scenarios-large';
 
@@ -110,12 +111,13 @@ function soakLines(soak: SoakReport): string[] {
     `${p.unexpected} unexpected statuses, ${p.outsideContract} outside the contract`;
   return [
     `Soak: ${soak.connections} connections for ${soak.seconds} s. ${path('Success path:', soak.success)}; ${path('Prefer: code=429:', soak.errorPath)}. ` +
-      `Server resident memory ${soak.rssMb.before} MB at the start, ${soak.rssMb.peak} MB at the peak, ${soak.rssMb.after} MB ` +
-      `${soak.settleSeconds} s after the load. ${soak.problems.length === 0 ? 'Passed.' : `**Failed:** ${soak.problems.join('; ')}.`}`,
+      `Server heap after a full GC ${soak.retainedHeapMb.before} MB before the load, ${soak.retainedHeapMb.after} MB after it and a reset; ` +
+      `resident memory ${soak.rssMb.before} MB at the start, ${soak.rssMb.peak} MB at the peak, ${soak.rssMb.after} MB at the end. ` +
+      `${soak.problems.length === 0 ? 'Passed.' : `**Failed:** ${soak.problems.join('; ')}.`}`,
   ];
 }
 
-export function markdownReport(runs: RunRecord[], r: Ratios, goals: Target[], replay: ReplayMemoryReport, soak: SoakReport, m: Machine): string {
+export function markdownReport(runs: RunRecord[], r: Ratios, goals: Target[], replay: ReplayMemoryReport, soak: SoakReport, m: Machine, startups: StartupRow[]): string {
   const lines = [
     `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node.js ${m.node}. autocannon, ${LOAD.connections} connections, ` +
       `${LOAD.warmupSeconds} s warm-up, ${LOAD.measuredSeconds} s measured per run, load generator and server on the same machine.`,
@@ -131,6 +133,8 @@ export function markdownReport(runs: RunRecord[], r: Ratios, goals: Target[], re
     ...(contendedRuns(runs).length > 0
       ? ['', `**Other work competed for the CPUs during:** ${contendedRuns(runs).join('; ')}. Rerun on a quiet machine.`]
       : []),
+    '',
+    startupReport(startups),
     '',
     `Ratios: success path / bare node:http ${ratio(r.successVsBareNode)}, success path / Prism ${ratio(r.successVsPrism)}, ` +
       `forced scenario / bare node:http ${ratio(r.forcedVsBareNode)}, forced scenario / Prism ${ratio(r.forcedVsPrism)}, ` +

@@ -17,8 +17,9 @@ import { machineBusySeconds } from './proc.js';
 import { contendedRuns, machine, markdownReport, ratios, runProblems, targets, type RunId, type RunRecord } from './report.js';
 import { AssertionBodies } from './request-bodies.js';
 import { writeScenarioDir } from './scenario-files.js';
-import { soakAssertionsNeeded, soakLoad } from './soak.js';
+import { soak, soakAssertionsNeeded } from './soak.js';
 import { startServer, stopAllServers } from './server-process.js';
+import { measureStartups } from './startup.js';
 import { DEADLINE_MS, HOST, LOAD, REPLAY_KEYS, SCENARIO_COUNTS, STARTUP_SAMPLES } from './settings.js';
 
 const NODE = process.execPath;
@@ -142,6 +143,9 @@ async function main(): Promise<number> {
     expectedStatus,
   });
 
+  log('start-up: the command and the standalone executable');
+  const commandStartups = await measureStartups();
+
   const runs: RunRecord[] = [];
   const barePort = await freePort();
   runs.push(await measure({ id: 'bare-node', label: 'bare node:http (ceiling)', args: [BARE_NODE_SERVER, String(barePort)], port: barePort, request: sameRequest() }));
@@ -154,12 +158,10 @@ async function main(): Promise<number> {
   await bodies.ensure(Math.ceil(runs[0]!.load.rps * LOAD.warmupSeconds * POOL_MARGIN) + 1_000);
   runs.push(await measure({ ...successPlan('sandbox-success', 'sandbox: private_key_jwt → signed token'), startups: STARTUP_SAMPLES }));
 
-  // The soak, on a port of its own with the issuer the assertions name. Its server then gives its
-  // memory back (V8 does it 28-50 s later, in one burst of about 0.4 CPU-s) while the runs below
-  // are measured: the burst shows in one run's "Other cores" and can only make it look slower.
-  // The comparison runs above (bare node:http, Prism, the success path) come first, untouched.
+  // The soak, on a port of its own with the issuer the assertions name; its server is stopped
+  // right after it, before the runs below are measured.
   await bodies.ensure(soakAssertionsNeeded(fastestSuccessSecond));
-  const soaking = await soakLoad(bodies, await freePort(), `http://${HOST}:${sandboxPort}`, log);
+  const soakResult = await soak(bodies, await freePort(), `http://${HOST}:${sandboxPort}`, log);
   runs.push(
     await measure({
       id: 'sandbox-forced',
@@ -181,18 +183,17 @@ async function main(): Promise<number> {
   }
 
   const replay = await replayStoreCheck();
-  const soakResult = await soaking.settled();
 
   const byId = (id: RunId) => runs.find((run) => run.id === id)!;
   const r = ratios(byId);
   const goals = targets(byId, r, replay);
   const problems = [...runs.flatMap(runProblems), ...soakResult.problems.map((p) => `soak: ${p}`)];
   const m = machine();
-  const report = markdownReport(runs, r, goals, replay, soakResult, m);
+  const report = markdownReport(runs, r, goals, replay, soakResult, m, commandStartups);
   process.stdout.write(`\n${report}\n\n`);
   writeFileSync(
     RESULTS_FILE,
-    `${JSON.stringify({ date: new Date().toISOString(), machine: m, settings: LOAD, runs, ratios: r, targets: goals, replayStore: replay, soak: soakResult, problems, report }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine: m, settings: LOAD, runs, startups: commandStartups, ratios: r, targets: goals, replayStore: replay, soak: soakResult, problems, report }, null, 2)}\n`,
   );
   log(`results written to ${RESULTS_FILE}`);
 

@@ -16,6 +16,8 @@ export interface ServerCommand {
   port: number;
   /** The request whose expected answer means "started". */
   probe: LoadRequest;
+  /** Opens an IPC channel, for a server started with bench/heap-probe (retainedHeapMb). */
+  ipc?: boolean;
 }
 
 export interface RunningServer {
@@ -28,6 +30,8 @@ export interface RunningServer {
   rssMb(): number;
   /** CPU time used so far, in seconds. */
   cpuSeconds(): number;
+  /** The heap in use after a full GC, in MB (a server started with bench/heap-probe and `ipc`). */
+  retainedHeapMb(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +70,18 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+function retainedHeapMb(child: ChildProcess, label: string): Promise<number> {
+  if (!child.send) return Promise.reject(new Error(`${label}: started without an IPC channel`));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label}: no answer to the heap probe within 10 s`)), 10_000);
+    child.once('message', (message: { heapUsedBytes: number }) => {
+      clearTimeout(timer);
+      resolve(message.heapUsedBytes / 1024 ** 2);
+    });
+    child.send('heap');
+  });
+}
+
 /** Every child still running, so that a failure or the deadline can stop them all. */
 const running = new Set<ChildProcess>();
 export const stopAllServers = () => Promise.all([...running].map(stopChild));
@@ -73,7 +89,7 @@ export const stopAllServers = () => Promise.all([...running].map(stopChild));
 export async function startServer(spec: ServerCommand): Promise<RunningServer> {
   const url = `http://${HOST}:${spec.port}`;
   const started = performance.now();
-  const child = spawn(spec.command, spec.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(spec.command, spec.args, { stdio: ['ignore', 'pipe', 'pipe', ...(spec.ipc ? ['ipc' as const] : [])] });
   running.add(child);
   child.once('exit', () => running.delete(child));
   let output = '';
@@ -102,6 +118,7 @@ export async function startServer(spec: ServerCommand): Promise<RunningServer> {
     peakRssMb: () => peakRssMb(child.pid!),
     rssMb: () => rssMb(child.pid!),
     cpuSeconds: () => cpuSeconds(child.pid!),
+    retainedHeapMb: () => retainedHeapMb(child, spec.label),
     stop: () => stopChild(child),
   };
 }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { resolveConfig, type SandboxConfig, type SandboxOptions } from './config/options.js';
+import { allowedHosts } from './http/allowed-hosts.js';
 import { cors, routeMethods } from './http/cors.js';
 import { transportOf } from './http/exchange.js';
 import { interactionIdFor } from './http/interaction-id.js';
@@ -32,6 +33,7 @@ export function createApp(options: SandboxOptions = {}): SandboxApp {
     await next();
   });
   app.use(observe(config));
+  app.use(allowedHosts(config.allowedHosts));
   if (config.cors) {
     let methodsAt: ((path: string) => readonly string[] | undefined) | undefined;
     // The route table is complete by the first request.

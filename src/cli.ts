@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** fapi-token-sandbox: flags and environment → options → startSandbox(); the assertion helper; init. */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, OptionError } from './config/errors.js';
 import { isLoopback } from './config/network.js';
@@ -22,7 +23,13 @@ Usage:
 Options:
   --port N                TCP port (0 picks a free one)                [env PORT, default ${DEFAULT_PORT}]
   --host ADDR             interface to bind; anything but loopback
-                          exposes the sandbox to your network          [env HOST, default ${DEFAULT_HOST}]
+                          exposes the sandbox to your network (0.0.0.0
+                          in a container)                              [env HOST, default ${DEFAULT_HOST}]
+  --allowed-hosts NAMES   host names it answers to besides localhost,
+                          127.0.0.1, [::1] and those of --issuer and
+                          --host, comma-separated, e.g. sandbox (a CI
+                          service), or * for any; requests naming
+                          another host get 400 (DNS rebinding)         [env SANDBOX_ALLOWED_HOSTS]
   --scenarios DIR         folder of scenario files (*.yaml, *.yml)     [default: the shipped scenarios/]
   --clients FILE          clients file (YAML)                          [default: demo/clients.yaml]
   --issuer URL            fixed issuer, e.g. behind a proxy            [default: the URL it is reached at]
@@ -46,7 +53,8 @@ Options:
                           ms, s, m or h): beyond it 429 with Retry-After [default: no limit]
   --admin-token T         bearer token the control API (/__sandbox/) then
                           requires; needed beyond loopback. Prefer the env
-                          (command lines are visible to other users)   [env SANDBOX_ADMIN_TOKEN]
+                          (command lines are visible to other users);
+                          generate: a random one, printed at start     [env SANDBOX_ADMIN_TOKEN]
   --no-admin              turn the control API off
   --cors ORIGINS          let browser scripts on these origins call the sandbox:
                           comma-separated, e.g. http://localhost:3000, or *  [default: no CORS]
@@ -105,6 +113,7 @@ function parse(argv: string[]) {
         lifetime: { type: 'string' },
         'rate-limit': { type: 'string' },
         'admin-token': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
         'no-admin': { type: 'boolean' },
         cors: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -139,14 +148,19 @@ async function printAssertion(values: Values): Promise<number> {
   return 0;
 }
 
+/** How users run this program, for the commands it prints; the standalone executable sets its own name. */
+const printedCommand = (fallback: string) => process.env.FAPI_SANDBOX_COMMAND || fallback;
+
 function printInit(dir: string): number {
-  // How users run this program, for the printed commands; the standalone executable sets its own name.
-  const command = process.env.FAPI_SANDBOX_COMMAND || 'npx fapi-token-sandbox';
-  process.stdout.write(initSandbox(dir, command));
+  process.stdout.write(initSandbox(dir, printedCommand('npx fapi-token-sandbox')));
   return 0;
 }
 
-function startOptions(values: Values): StartOptions {
+/** The admin token `generate` asks for a fresh random one, shown once at start (e.g. in `docker logs`). */
+const generateToken = (value: string | undefined) => (value === 'generate' ? randomBytes(32).toString('base64url') : undefined);
+
+/** The options, and the admin token to show when it was generated. */
+function startOptions(values: Values): { options: StartOptions; generatedToken?: string } {
   const env = process.env;
   const host = values.host ?? (env.HOST || DEFAULT_HOST);
   if (host.trim() === '') throw new UsageError('--host must not be empty');
@@ -156,7 +170,9 @@ function startOptions(values: Values): StartOptions {
   if (lifetime === 0) throw new UsageError('--token-lifetime must be at least 1');
   const deviceLifetime = whole(values['device-code-lifetime'], '--device-code-lifetime');
   if (deviceLifetime === 0) throw new UsageError('--device-code-lifetime must be at least 1');
-  return {
+  const token = values['admin-token'] ?? (env.SANDBOX_ADMIN_TOKEN || undefined);
+  const generatedToken = generateToken(token);
+  const options: StartOptions = {
     port: whole(values.port, '--port', 65535) ?? whole(env.PORT || undefined, 'PORT', 65535) ?? DEFAULT_PORT,
     host,
     scenariosDir: values.scenarios,
@@ -177,13 +193,15 @@ function startOptions(values: Values): StartOptions {
     deviceCodeLifetimeSeconds: deviceLifetime,
     rateLimit: values['rate-limit'] === undefined ? undefined : parseRateLimit(values['rate-limit']),
     admin: !values['no-admin'],
-    adminToken: values['admin-token'] ?? (env.SANDBOX_ADMIN_TOKEN || undefined),
+    adminToken: generatedToken ?? token,
+    allowedHosts: (values['allowed-hosts'] ?? env.SANDBOX_ALLOWED_HOSTS)?.split(','),
     cors: values.cors,
     logger: consoleLogger(),
   };
+  return { options, generatedToken };
 }
 
-async function run(options: StartOptions): Promise<number> {
+async function run({ options, generatedToken }: ReturnType<typeof startOptions>): Promise<number> {
   let sandbox;
   try {
     sandbox = await startSandbox(options);
@@ -206,8 +224,13 @@ async function run(options: StartOptions): Promise<number> {
   if (sandbox.mtlsUrl) console.log(`  mutual TLS:     POST ${sandbox.mtlsUrl}/token`);
   console.log(`  discovery:      ${sandbox.url}/.well-known/openid-configuration`);
   console.log(`  device flow:    POST ${sandbox.url}/device/auth, users approve at ${sandbox.url}/device`);
-  if (options.admin !== false) console.log(`  control API:    ${sandbox.url}/__sandbox/ (requests, scenarios, reset, devices)`);
+  if (options.admin !== false) {
+    const token = generatedToken === undefined ? '' : `; bearer token: ${generatedToken}`;
+    console.log(`  control API:    ${sandbox.url}/__sandbox/ (requests, scenarios, reset, devices${token})`);
+  }
   if (options.cors !== undefined) console.log(`  CORS allowed:   ${options.cors}`);
+  const hosts = options.allowedHosts?.map((h) => h.trim()).filter((h) => h !== '') ?? [];
+  if (hosts.length > 0) console.log(`  hosts served:   ${hosts.includes('*') ? 'any' : `${hosts.join(', ')} and loopback names`}`);
   console.log(`  scenarios (${sandbox.scenarios.length}): ${sandbox.scenarios.join(', ') || '(none)'}`);
 
   const stop = () => {
@@ -246,7 +269,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof UsageError || err instanceof ConfigError || err instanceof OptionError) {
       console.error(`fapi-token-sandbox: ${err.message}`);
-      if (err instanceof UsageError) console.error('Run fapi-token-sandbox --help for the options.');
+      if (err instanceof UsageError) console.error(`Run ${printedCommand('fapi-token-sandbox')} --help for the options.`);
       process.exitCode = 2;
       return;
     }

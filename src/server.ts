@@ -10,10 +10,12 @@ import { createSecureContext } from 'node:tls';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.js';
+import { allowHost } from './http/allowed-hosts.js';
 import { DEFAULT_CONNECTION_LIMITS, guardClientErrors, invalidRequestResponse, serverOptions, type ConnectionLimits } from './http/connection-limits.js';
 import { queuedListener } from './http/request-queue.js';
 import { ConfigError } from './config/errors.js';
 import { demoPki, type SandboxOptions } from './config/options.js';
+import { isUnspecified } from './config/network.js';
 import { checkAdminExposure } from './config/resilience.js';
 import { watchScenarioDir } from './config/scenario-watch.js';
 import { readConfigFile } from './config/yaml-file.js';
@@ -39,7 +41,7 @@ export interface StartOptions extends SandboxOptions {
 }
 
 export interface RunningSandbox {
-  /** Base URL, e.g. http://127.0.0.1:4010 */
+  /** Base URL, e.g. http://127.0.0.1:4010 (on loopback when bound to 0.0.0.0 or ::). */
   url: string;
   port: number;
   /** Base URL of the mutual-TLS listener, when it runs. */
@@ -99,6 +101,8 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
   const http = await listen(createHttpServer(serverOptions(limits), listener), options.port ?? DEFAULT_PORT, host);
   const port = (http.address() as AddressInfo).port;
   app.config.listeners.httpPort = port;
+  // A specific address is one the user chose to reach it at; 0.0.0.0 or :: names no host.
+  if (!isUnspecified(host)) allowHost(app.config.allowedHosts, host);
 
   let https: Server | undefined;
   if (tls) {
@@ -114,10 +118,12 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
   const watcher = scenariosDir === undefined || options.watch === false ? undefined : watchScenarioDir(scenariosDir, app.config);
 
   const tlsPort = app.config.listeners.tlsPort;
+  // Bound to every interface, the URLs name loopback: an address a user can open.
+  const shown = urlHost(isUnspecified(host) ? '127.0.0.1' : host);
   return {
-    url: `http://${urlHost(host)}:${port}`,
+    url: `http://${shown}:${port}`,
     port,
-    ...(tlsPort === undefined ? {} : { mtlsUrl: `https://${urlHost(host)}:${tlsPort}`, tlsPort }),
+    ...(tlsPort === undefined ? {} : { mtlsUrl: `https://${shown}:${tlsPort}`, tlsPort }),
     scenarios: [...app.config.catalog.names, ...app.config.deviceCatalog.names],
     close: async () => {
       watcher?.close();

@@ -5,6 +5,7 @@ import { parseCaBundle } from '../clients/certificate.js';
 import { DEFAULT_ASSERTION_POLICY, type AssertionPolicy } from '../clients/private-key-jwt.js';
 import { ClientRegistry, type SigningAlg } from '../clients/registry.js';
 import { loadTokenContract, type TokenContract } from '../contract/document.js';
+import { parseAllowedHosts, type AllowedHosts } from '../http/allowed-hosts.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../http/body.js';
 import { parseCorsOrigins, type CorsOrigins } from '../http/cors.js';
 import { ScenarioCatalog } from '../scenarios/catalog.js';
@@ -38,6 +39,11 @@ export interface SandboxOptions extends ResilienceOptions {
   clientsYaml?: string;
   /** Fixed issuer URL, for use behind a proxy; default: the URL the sandbox is reached at. */
   issuer?: string;
+  /**
+   * Host names served besides loopback ones (localhost, 127.0.0.1, [::1]) and the issuer's, e.g.
+   * a CI service name; `['*']` serves every host. Others are refused (DNS rebinding). Default none.
+   */
+  allowedHosts?: readonly string[];
   /** Lifetime of issued access tokens, in seconds (default 900). */
   tokenLifetimeSeconds?: number;
   /** Clock skew tolerated in client assertions, in seconds (default 30). */
@@ -91,6 +97,8 @@ export interface SandboxConfig extends ResilienceConfig {
   issuer: TokenIssuer;
   signingKey: SigningKey;
   fixedIssuer?: string;
+  /** The hosts requests over a listener may name. */
+  allowedHosts: AllowedHosts;
   clientCas: readonly X509Certificate[];
   trustClientCertHeader: boolean;
   replay: ReplayStore;
@@ -159,6 +167,7 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
   if (lifetime < 1) throw new ConfigError('options', 'tokenLifetimeSeconds', 'must be at least 1');
   const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
   if (options.deviceCodeLifetimeSeconds === 0) throw new ConfigError('options', 'deviceCodeLifetimeSeconds', 'must be at least 1');
+  const fixedIssuer = options.issuer === undefined ? undefined : normaliseIssuer(options.issuer);
   const replay = memoryReplayStore(options.replayCapacity);
   const devices = memoryDeviceCodeStore();
   const resilience = resolveResilience(options);
@@ -181,7 +190,8 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
     authenticator: options.authenticator ?? registeredClientAuthenticator(clients, replay, policy),
     issuer: options.tokenIssuer ?? jwtTokenIssuer(signingKey, lifetime),
     signingKey,
-    fixedIssuer: options.issuer === undefined ? undefined : normaliseIssuer(options.issuer),
+    fixedIssuer,
+    allowedHosts: parseAllowedHosts(options.allowedHosts ?? [], fixedIssuer),
     clientCas: readCaBundle(options.clientCaFile ?? demoPki().ca),
     trustClientCertHeader: options.trustClientCertHeader ?? false,
     replay,

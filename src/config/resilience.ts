@@ -54,7 +54,7 @@ export function resolveResilience(options: ResilienceOptions): ResilienceConfig 
 export function checkAdminExposure(host: string, config: ResilienceConfig): void {
   if (config.admin && config.admin.token === undefined && !isLoopback(host)) {
     throw new OptionError(
-      `the control API (/__sandbox/) would be open to the network on ${host}: set an admin token (--admin-token or SANDBOX_ADMIN_TOKEN) or turn it off (--no-admin)`,
+      `the control API (/__sandbox/) would be open to the network on ${host}: set an admin token (--admin-token or SANDBOX_ADMIN_TOKEN; generate makes a random one, printed at start) or turn it off (--no-admin)`,
     );
   }
 }

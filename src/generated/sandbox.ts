@@ -495,6 +495,41 @@ export interface components {
                 "application/json": components["schemas"]["ErrorList"];
             };
         };
+        /**
+         * @description The request names a host the sandbox does not answer to, or no host: an RFC 6749 §5.2
+         *     `invalid_request` whose description names the host and the flag that allows it. Sent
+         *     before any other check; the log line says `refused: host_not_allowed`.
+         */
+        HostNotAllowed: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                "Cache-Control": components["headers"]["NoStore"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "invalid_request",
+                 *       "error_description": "the Host evil.example is not one this sandbox answers to (localhost, 127.0.0.1, [::1] and the hosts allowed with --allowed-hosts or SANDBOX_ALLOWED_HOSTS); start it with --allowed-hosts evil.example to serve this name"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TokenError"];
+            };
+        };
+        /**
+         * @description The page again, saying what was wrong with what was typed; or, when the request names a
+         *     host the sandbox does not answer to, the JSON refusal of `HostNotAllowed`.
+         */
+        PageOrHostNotAllowed: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+                "application/json": components["schemas"]["TokenError"];
+            };
+        };
         /** @description An HTML page of the verification flow */
         Page: {
             headers: {
@@ -541,6 +576,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
             403: components["responses"]["OriginRefused"];
             404: components["responses"]["NotFound"];
         };
@@ -572,7 +608,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeviceAuthorization"];
                 };
             };
-            /** @description An RFC 6749 §5.2 error (RFC 8628 §3.2) */
+            /** @description An RFC 6749 §5.2 error (RFC 8628 §3.2), or the refusal of a host the sandbox does not answer to (`HostNotAllowed`) */
             400: {
                 headers: {
                     "x-fapi-interaction-id": components["headers"]["InteractionId"];
@@ -597,6 +633,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
             403: components["responses"]["OriginRefused"];
             404: components["responses"]["NotFound"];
         };
@@ -613,7 +650,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["Page"];
-            400: components["responses"]["Page"];
+            400: components["responses"]["PageOrHostNotAllowed"];
             404: components["responses"]["Page"];
         };
     };
@@ -635,7 +672,7 @@ export interface operations {
         };
         responses: {
             200: components["responses"]["Page"];
-            400: components["responses"]["Page"];
+            400: components["responses"]["PageOrHostNotAllowed"];
             404: components["responses"]["Page"];
         };
     };
@@ -649,6 +686,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
             403: components["responses"]["OriginRefused"];
             404: components["responses"]["NotFound"];
         };
@@ -666,6 +704,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Decided"];
+            400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };
@@ -683,6 +722,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["OriginRefused"];
             404: components["responses"]["NotFound"];
@@ -701,6 +741,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Decided"];
+            400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };
@@ -718,6 +759,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["OriginRefused"];
             404: components["responses"]["NotFound"];
@@ -733,6 +775,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["Metadata"];
+            400: components["responses"]["HostNotAllowed"];
             406: components["responses"]["NotAcceptable"];
         };
     };
@@ -746,6 +789,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
             403: components["responses"]["OriginRefused"];
             404: components["responses"]["NotFound"];
         };
@@ -760,6 +804,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["Metadata"];
+            400: components["responses"]["HostNotAllowed"];
             406: components["responses"]["NotAcceptable"];
         };
     };
@@ -773,6 +818,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
             403: components["responses"]["OriginRefused"];
             404: components["responses"]["NotFound"];
         };
@@ -796,6 +842,7 @@ export interface operations {
                     "application/json": components["schemas"]["JwkSet"];
                 };
             };
+            400: components["responses"]["HostNotAllowed"];
             406: components["responses"]["NotAcceptable"];
         };
     };
@@ -809,6 +856,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
             403: components["responses"]["OriginRefused"];
             404: components["responses"]["NotFound"];
         };
@@ -832,6 +880,7 @@ export interface operations {
                     "application/json": components["schemas"]["Journal"];
                 };
             };
+            400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
         };
@@ -846,6 +895,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Done"];
+            400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
         };
     };
@@ -859,6 +909,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["OriginRefused"];
             404: components["responses"]["NotFound"];
@@ -883,6 +934,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScenarioList"];
                 };
             };
+            400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
         };
@@ -897,6 +949,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["OriginRefused"];
             404: components["responses"]["NotFound"];
@@ -912,6 +965,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Done"];
+            400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
         };
     };
@@ -925,6 +979,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["OriginRefused"];
             404: components["responses"]["NotFound"];

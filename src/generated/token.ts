@@ -118,7 +118,11 @@ export interface components {
                 "application/json": components["schemas"]["AccessToken"];
             };
         };
-        /** @description Bad Request */
+        /**
+         * @description Bad Request. The sandbox also answers `invalid_request` to a request whose host (the `Host`
+         *     header) it does not serve, before any other check (DNS rebinding protection; see
+         *     `sandbox.yaml`).
+         */
         BadRequest: {
             headers: {
                 "x-fapi-interaction-id": components["headers"]["InteractionId"];

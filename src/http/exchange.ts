@@ -18,6 +18,8 @@ export interface RequestNotes {
   fault?: NonNullable<components['schemas']['JournalEntry']['fault']>;
   /** The status the client saw, when the Response does not tell (transport faults); null for none. */
   status?: number | null;
+  /** A check that refused the request before any route ran, and the host it was refused for (null: none sent). */
+  refused?: { check: string; host: string | null };
 }
 
 export interface Exchange {

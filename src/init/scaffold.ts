@@ -15,6 +15,7 @@ import { ConfigError } from '../config/errors.js';
 import { JWT_BEARER } from '../contract/request.js';
 import { shippedFile } from '../shipped/files.js';
 import { generateSigningKey } from '../tokens/keys.js';
+import { shellWord } from './shell-word.js';
 import { certificateKeyPair, issueCertificate, type Name } from './x509.js';
 
 export const DEFAULT_INIT_DIR = './sandbox';
@@ -211,14 +212,11 @@ scenarios:
       headers: { Retry-After: "1" }
 `;
 
-/** A word for a POSIX shell: as it is when safe, else single-quoted. */
-const sh = (word: string) => (/^[\w./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
-
 /** The printed next steps: every command runs as printed from the folder init ran in. */
 export function nextSteps(dir: string, command: string): string {
-  const path = (file: FileName) => sh(join(dir, SANDBOX_FILES[file]));
+  const path = (file: FileName) => shellWord(join(dir, SANDBOX_FILES[file]));
   const folder = (sub: string) => join(dir, sub) + '/';
-  const scenarios = sh(join(dir, 'scenarios'));
+  const scenarios = shellWord(join(dir, 'scenarios'));
   const tree: [string, string][] = [
     [join(dir, SANDBOX_FILES.clients), `${PKJWT_CLIENT_ID} (private_key_jwt, PS256) and ${MTLS_CLIENT_ID} (tls_client_auth)`],
     [folder('keys'), `${PKJWT_CLIENT_ID}.private.pem`],

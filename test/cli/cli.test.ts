@@ -72,7 +72,7 @@ describe('fapi-token-sandbox CLI', () => {
     [['assertion', '--client-id', '../pki/client'], /assertion needs --key FILE/],
     [['--rate-limit', '10'], /^fapi-token-sandbox: --rate-limit must be REQUESTS\/WINDOW with a unit of ms, s, m or h, e\.g\. 10\/1s; got "10"$/m],
     [['--admin-token', 'short'], /^fapi-token-sandbox: the admin token must be at least 16 characters/m],
-    [['--host', '0.0.0.0', '--port', '0'], /^fapi-token-sandbox: the control API \(\/__sandbox\/\) would be open to the network on 0\.0\.0\.0: set an admin token \(--admin-token or SANDBOX_ADMIN_TOKEN\) or turn it off \(--no-admin\)$/m],
+    [['--host', '0.0.0.0', '--port', '0'], /^fapi-token-sandbox: the control API \(\/__sandbox\/\) would be open to the network on 0\.0\.0\.0: set an admin token \(--admin-token or SANDBOX_ADMIN_TOKEN; generate makes a random one, printed at start\) or turn it off \(--no-admin\)$/m],
   ])('refuses %j with one clear line and exit 2', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

@@ -4,23 +4,22 @@
  * substituted), start the sandbox and get tokens for both scaffolded clients, with a TLS
  * handshake that verifies the scaffolded server certificate.
  */
-import { execFile } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { certificateSubjectString } from '../../src/clients/dn.js';
+import { shellWord } from '../../src/init/shell-word.js';
 import { CLI, ROOT, runCli, startCommand } from '../support/cli.js';
 import { DEMO } from '../support/clients.js';
+import { printedCommands, runCurl, withPorts } from '../support/init-output.js';
 import { freePort } from '../support/ports.js';
 import { requireTool } from '../support/tools.js';
 
-const run = promisify(execFile);
 const PRINTED_COMMAND = 'npx fapi-token-sandbox';
 const FILES = [
   'clients.schema.json',
@@ -65,34 +64,8 @@ function snapshot(dir: string): Record<string, string> {
   return files;
 }
 
-/** The printed commands, continuation lines joined: the start command and the two curl lines. */
-function printedCommands(stdout: string) {
-  const lines = stdout
-    .replace(/ \\\n\s+/g, ' ')
-    .split('\n')
-    .map((l) => l.trim());
-  const start = lines.filter((l) => l.startsWith(`${PRINTED_COMMAND} --port`));
-  const curls = lines.filter((l) => l.startsWith('curl '));
-  expect(start).toHaveLength(1);
-  expect(curls).toHaveLength(2);
-  return { start: start[0]!, pkjwt: curls.find((c) => c.includes('assertion'))!, mtls: curls.find((c) => c.includes('--cert'))! };
-}
-
-const quoted = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
-
 /** The printed line with free ports and the built command; nothing else changes. */
-function substitute(line: string, port: number, tlsPort: number): string {
-  return line
-    .replaceAll(PRINTED_COMMAND, `${quoted(process.execPath)} ${quoted(CLI)}`)
-    .replace(/(?<=:|--port |--tls-port )(4010|4443)\b/g, (p) => String(p === '4010' ? port : tlsPort));
-}
-
-/** Runs a printed curl line with bash in `cwd`; returns the status and the JSON body. */
-async function curl(line: string, cwd: string): Promise<{ status: number; body: Record<string, string> }> {
-  const { stdout } = await run('bash', ['-c', `${line} -w '\\n%{http_code}'`], { cwd });
-  const cut = stdout.lastIndexOf('\n');
-  return { status: Number(stdout.slice(cut + 1)), body: JSON.parse(stdout.slice(0, cut)) as Record<string, string> };
-}
+const substitute = (line: string, port: number, tlsPort: number) => withPorts(line, port, tlsPort).replaceAll(PRINTED_COMMAND, `${shellWord(process.execPath)} ${shellWord(CLI)}`);
 
 const demoClients = parseYaml(readFileSync(join(ROOT, 'demo/clients.yaml'), 'utf8')) as { clients: { jwks?: { keys: Record<string, string>[] } }[] };
 const demoJwks = demoClients.clients.flatMap((c) => c.jwks?.keys ?? []);
@@ -174,7 +147,7 @@ describe('fapi-token-sandbox init', () => {
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
     const at = (file: string) => join(cwd, dir, file);
-    const printed = printedCommands(init.stdout);
+    const printed = printedCommands(init.stdout, PRINTED_COMMAND);
     expect(printed.start).toBe(
       `${PRINTED_COMMAND} --port 4010 --clients 'my project/sandbox/clients.yaml' --scenarios 'my project/sandbox/scenarios' ` +
         `--tls-port 4443 --tls-cert 'my project/sandbox/pki/server.pem' --tls-key 'my project/sandbox/pki/server.key' --tls-client-ca 'my project/sandbox/pki/ca.pem'`,
@@ -212,14 +185,14 @@ describe('fapi-token-sandbox init', () => {
       // --scenarios replaces the shipped scenarios with the example's.
       expect(sandbox.output()).toContain('scenarios (2): retry-then-token, my-throttled-client\n');
 
-      const pkjwt = await curl(substitute(printed.pkjwt, port, tlsPort), cwd);
+      const pkjwt = await runCurl(substitute(printed.pkjwt, port, tlsPort), cwd);
       expect(pkjwt.status).toBe(200);
       const pkjwtClaims = decodeJwt(pkjwt.body.access_token!);
       expect(pkjwtClaims).toMatchObject({ client_id: 'my-pkjwt-client', scope: 'openid accounts payments consents' });
       expect(pkjwtClaims.cnf).toBeUndefined();
 
       // curl verifies the server certificate for localhost against the scaffolded CA.
-      const mtls = await curl(substitute(printed.mtls, port, tlsPort), cwd);
+      const mtls = await runCurl(substitute(printed.mtls, port, tlsPort), cwd);
       expect(mtls.status).toBe(200);
       const thumbprint = createHash('sha256').update(clientCert.raw).digest('base64url');
       expect(decodeJwt(mtls.body.access_token!)).toMatchObject({ client_id: 'my-mtls-client', cnf: { 'x5t#S256': thumbprint } });

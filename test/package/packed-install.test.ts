@@ -74,6 +74,7 @@ const CURL_OUTCOMES: { line: string; status?: number; exit?: number; body?: RegE
   { line: '/__sandbox/reset', status: 204 },
   { line: "'Accept: text/html'", status: 406 },
   { line: '/oauth/token', status: 404, body: /"errors":\["Not found: GET \/oauth\/token"\]/ },
+  { line: "'Host: evil.example'", status: 400, body: /"error":"invalid_request"/ },
 ];
 
 const shownAsPattern = (shown: string) =>

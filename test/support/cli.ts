@@ -11,10 +11,14 @@ export interface Finished {
   stderr: string;
 }
 
-/** Runs the CLI to completion (for commands that should exit), in the checkout unless `cwd` is given. */
-export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Finished> {
+/**
+ * Runs a command to completion, in the checkout unless `cwd` is given, with `env` added to
+ * `baseEnv` (this process's environment unless given: the standalone executable's test gives one
+ * without Node).
+ */
+export function runCommand(command: string, args: string[], env: Record<string, string> = {}, cwd = ROOT, baseEnv: NodeJS.ProcessEnv = process.env): Promise<Finished> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env } });
+    const child = spawn(command, args, { cwd, env: { ...baseEnv, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -27,18 +31,25 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
   });
 }
 
+/** Runs the CLI to completion (for commands that should exit), in the checkout unless `cwd` is given. */
+export const runCli = (args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Finished> => runCommand(process.execPath, [CLI, ...args], env, cwd);
+
 export interface Started {
   child: ChildProcess;
   url: string;
+  /** stdout and stderr as they came. */
   output: () => string;
+  /** stderr alone. */
+  errors: () => string;
   stop(): Promise<number | null>;
 }
 
-/** Starts a long-running command and waits for its "listening on URL" line. */
-export function startCommand(command: string, args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Started> {
+/** Starts a long-running command and waits for its "listening on URL" line; `env` and `baseEnv` as for runCommand. */
+export function startCommand(command: string, args: string[], env: Record<string, string> = {}, cwd = ROOT, baseEnv: NodeJS.ProcessEnv = process.env): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true });
+    const child = spawn(command, args, { cwd, env: { ...baseEnv, ...env }, detached: true });
     let out = '';
+    let err = '';
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
@@ -48,6 +59,7 @@ export function startCommand(command: string, args: string[], env: Record<string
           child,
           url: m[1]!,
           output: () => out,
+          errors: () => err,
           stop: () =>
             new Promise((done) => {
               child.once('exit', (code) => done(code));
@@ -57,7 +69,10 @@ export function startCommand(command: string, args: string[], env: Record<string
       }
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      onData(d);
+    });
     const timer = setTimeout(() => {
       process.kill(-child.pid!, 'SIGKILL');
       reject(new Error(`no "listening on" line within 20 s:\n${out}`));
