@@ -33,8 +33,9 @@ export interface paths {
         /**
          * Device authorization request (RFC 8628 §3.1)
          * @description The client authenticates as at the token endpoint (private_key_jwt or mutual TLS) and must
-         *     be registered for the device code grant. `x-sandbox-scenario` may name a device scenario,
-         *     which approves or denies the code by itself after some polls.
+         *     be registered for the device code grant; the checks run in the token endpoint's order
+         *     (rate limit, Accept, FAPI header formats, body, client). `x-sandbox-scenario` may name a
+         *     device scenario, which approves or denies the code by itself after some polls.
          */
         post: operations["authorizeDevice"];
         delete?: never;
@@ -261,7 +262,10 @@ export interface components {
             form: {
                 [key: string]: string;
             } | null;
-            /** @description The scenario that answered (a name, or `prefer:code=N` for a Prefer header), else null. */
+            /**
+             * @description The scenario that answered (a name, or `prefer:code=N` for a Prefer header), or the
+             *     device scenario a device authorization request selected; else null.
+             */
             scenario: string | null;
             /** @description The status sent; null when a transport fault sent none. */
             status: number | null;
@@ -408,6 +412,12 @@ export interface components {
             /** @description Validation Error description */
             error_description?: string;
         };
+        /**
+         * @description RFC 4122 UUID in its textual form (8-4-4-4-12 hex digits, RFC 4122 variant). Versions 1 to 8
+         *     are accepted, since RFC 9562 (which obsoletes RFC 4122) adds versions 6 to 8 in the same layout.
+         * @example d3a9e2b4-6c1f-4c53-9b0e-8f3f1a2b7c10
+         */
+        InteractionId: string;
     };
     responses: {
         /**
@@ -554,6 +564,28 @@ export interface components {
         SandboxScenario: string;
         /** @description The user code, e.g. WDJB-MJHT (case and dashes do not matter). */
         UserCode: string;
+        /**
+         * @description The time when the PSU last logged in with the TPP. All dates in the HTTP headers are
+         *     represented as RFC 7231 Full Dates. An example is below: Sun, 10 Sep 2017 19:43:31 UTC
+         * @example Sun, 10 Sep 2017 19:43:31 UTC
+         */
+        FapiAuthDate: string;
+        /**
+         * @description The PSU's IP address if the PSU is currently logged in with the TPP (IPv4 or IPv6).
+         * @example 203.0.113.42
+         */
+        FapiCustomerIpAddress: string | unknown | unknown;
+        /**
+         * @description An RFC4122 UID used as a correlation id. The server echoes it on every response; when it
+         *     is absent the server generates one. A malformed value is answered with 400
+         *     `invalid_request` and a freshly generated id.
+         */
+        FapiInteractionIdRequest: components["schemas"]["InteractionId"];
+        /**
+         * @description Indicates the user-agent that the PSU is using.
+         * @example Mozilla/5.0 (X11; Linux x86_64)
+         */
+        CustomerUserAgent: string;
     };
     requestBodies: never;
     headers: {
@@ -561,6 +593,11 @@ export interface components {
         NoStore: "no-store";
         /** @description An RFC4122 UID used as a correlation id, echoed from the request or generated. */
         InteractionId: string;
+        /**
+         * @description How long to wait before retrying, in seconds (RFC 6585 §4, RFC 9110 §10.2.3). The
+         *     sandbox sends delay-seconds; an HTTP-date is also valid.
+         */
+        RetryAfter: string;
     };
     pathItems: never;
 }
@@ -585,6 +622,28 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The time when the PSU last logged in with the TPP. All dates in the HTTP headers are
+                 *     represented as RFC 7231 Full Dates. An example is below: Sun, 10 Sep 2017 19:43:31 UTC
+                 * @example Sun, 10 Sep 2017 19:43:31 UTC
+                 */
+                "x-fapi-auth-date"?: components["parameters"]["FapiAuthDate"];
+                /**
+                 * @description The PSU's IP address if the PSU is currently logged in with the TPP (IPv4 or IPv6).
+                 * @example 203.0.113.42
+                 */
+                "x-fapi-customer-ip-address"?: components["parameters"]["FapiCustomerIpAddress"];
+                /**
+                 * @description An RFC4122 UID used as a correlation id. The server echoes it on every response; when it
+                 *     is absent the server generates one. A malformed value is answered with 400
+                 *     `invalid_request` and a freshly generated id.
+                 */
+                "x-fapi-interaction-id"?: components["parameters"]["FapiInteractionIdRequest"];
+                /**
+                 * @description Indicates the user-agent that the PSU is using.
+                 * @example Mozilla/5.0 (X11; Linux x86_64)
+                 */
+                "x-customer-user-agent"?: components["parameters"]["CustomerUserAgent"];
                 /** @description Sandbox only. Names a device scenario; an unknown name is answered with 404. */
                 "x-sandbox-scenario"?: components["parameters"]["SandboxScenario"];
             };
@@ -621,6 +680,20 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            /**
+             * @description The client_id's rate limit (`--rate-limit`) is spent, as at the token endpoint; the
+             *     two endpoints share each client's bucket.
+             */
+            429: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorList"];
+                };
+            };
         };
     };
     preflightDeviceAuthorization: {

@@ -3,17 +3,15 @@
  * authentication methods as grant values: they are client_credentials requests that use that
  * method, so this one handler serves all three.
  */
-import { authenticateFor, type GrantHandler } from './grant.js';
+import type { GrantHandler } from './grant.js';
 import { grantedScope } from './scope.js';
 
 export const CLIENT_CREDENTIALS = 'client_credentials';
 
 export const clientCredentialsGrant: GrantHandler = {
   grantTypes: ['client_credentials', 'private_key_jwt', 'tls_client_auth'],
-  async handle(input, ctx) {
-    const auth = await authenticateFor(CLIENT_CREDENTIALS, input, ctx);
-    if (!auth.ok) return auth;
-    const { clientId, registration, certificateThumbprint } = auth.client;
+  registeredGrant: CLIENT_CREDENTIALS,
+  async handle(input, { clientId, registration, certificateThumbprint }) {
     const scope = grantedScope(registration, input.scope);
     if ('error' in scope) return { ok: false, violation: scope };
     return { ok: true, grant: { clientId, scope: scope.scope, certificateThumbprint } };

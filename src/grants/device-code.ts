@@ -1,12 +1,12 @@
 /**
  * The device authorization grant's token request (RFC 8628 §3.4, §3.5): a device polls with its
- * device_code until the user decides. Checks, in order: the client, the code (unknown, another
- * client's, already redeemed, expired), the polling pace (slow_down, and the interval grows by 5
- * seconds), then the user's decision.
+ * device_code until the user decides. Checks, in order, for the authenticated client: the code
+ * (unknown, another client's, already redeemed, expired), the polling pace (slow_down, and the
+ * interval grows by 5 seconds), then the user's decision.
  */
 import { DEVICE_CODE_GRANT, type RuleViolation } from '../contract/request.js';
 import type { DeviceAuthorization, DeviceCodeStore } from '../state/device-codes.js';
-import { authenticateFor, type GrantHandler, type GrantOutcome } from './grant.js';
+import type { GrantHandler, GrantOutcome } from './grant.js';
 
 /** RFC 8628 §3.5: each slow_down adds 5 seconds to the polling interval. */
 const SLOW_DOWN_STEP_SECONDS = 5;
@@ -42,10 +42,8 @@ export function pollDevice(a: DeviceAuthorization | undefined, clientId: string,
 export function deviceCodeGrant(devices: DeviceCodeStore): GrantHandler {
   return {
     grantTypes: [DEVICE_CODE_GRANT],
-    async handle(input, ctx) {
-      const auth = await authenticateFor(DEVICE_CODE_GRANT, input, ctx);
-      if (!auth.ok) return auth;
-      const { clientId, certificateThumbprint } = auth.client;
+    registeredGrant: DEVICE_CODE_GRANT,
+    async handle(input, { clientId, certificateThumbprint }) {
       const authorization = devices.byDeviceCode(input.deviceCode!);
       const outcome = pollDevice(authorization, clientId, Date.now());
       if (authorization) devices.save(authorization);

@@ -4,7 +4,7 @@ import { clientCredentialsGrant } from './client-credentials.js';
 import { deviceCodeGrant } from './device-code.js';
 import type { GrantHandler } from './grant.js';
 
-export type { GrantContext, GrantHandler, GrantOutcome } from './grant.js';
+export type { GrantHandler, GrantOutcome } from './grant.js';
 
 /** grant_type → handler; every value of the contract's enum has exactly one. */
 export function grantHandlers(devices: DeviceCodeStore): ReadonlyMap<GrantType, GrantHandler> {

@@ -1,55 +1,27 @@
 /**
- * POST /token. The order of checks is fixed so that outcomes are predictable: a selected
- * scenario; the client's rate limit (429); Accept (406); headers (400); body syntax and grant
- * (400); client authentication and the grant's own rules; then the token.
+ * POST /token, as an endpoint of the client-request pipeline (oauth/client-request.ts), which
+ * runs the checks in their fixed order: it takes response scenarios, and its grant_type decides
+ * both the grant the client must be registered for and the handler that answers.
  */
 import type { SandboxConfig } from '../config/options.js';
-import { checkHeaders, checkTokenForm } from '../contract/request.js';
+import type { TokenInput } from '../contract/request.js';
 import { grantHandlers } from '../grants/index.js';
-import { acceptsJson } from '../http/accept.js';
-import { readBody } from '../http/body.js';
-import type { Exchange } from '../http/exchange.js';
-import { parseForm } from '../http/form.js';
-import { endpointsFor } from '../http/issuer.js';
-import { errorList, notAcceptable, rateLimited, tokenError, tokenResponse } from '../http/responses.js';
-import { clientCertificate } from '../http/transport.js';
-import { answerScenario } from '../scenarios/answer.js';
-import { selectScenario } from '../scenarios/select.js';
+import { tokenError, tokenResponse } from '../http/responses.js';
+import { clientRequestHandler, type ClientEndpoint } from '../oauth/client-request.js';
 
-/** Who a forced 200 is issued to when the request names no client: scenarios do not authenticate. */
-const SCENARIO_CLIENT = 'sandbox-scenario';
-
-export function tokenHandler(config: SandboxConfig) {
-  const { contract, catalog, issuer, authenticator, state, rateLimit } = config;
+export function tokenEndpoint(config: SandboxConfig): ClientEndpoint {
   const grants = grantHandlers(config.devices);
-  return async (request: Request, interactionId: string, exchange: Exchange): Promise<Response> => {
-    const headers = request.headers;
-    const form = parseForm(headers.get('content-type'), await readBody(request, config.maxBodyBytes, exchange.transport));
-    const fields = form.ok ? form.fields : undefined;
-    exchange.notes.form = fields;
-    const endpoints = endpointsFor(request.url, config);
-
-    const selection = selectScenario(catalog, contract, headers, fields, config.deviceCatalog);
-    if (selection.kind === 'unknown') return errorList(404, selection.errors, interactionId);
-    if (selection.kind === 'scenario') {
-      return answerScenario(selection.scenario, {
-        contract, counters: state.counters, request, form: fields, interactionId, exchange,
-        issueToken: () => issuer.issue({ clientId: fields?.client_id || SCENARIO_CLIENT, scope: fields?.scope }, endpoints),
-      });
-    }
-    const waitMs = rateLimit && state.rates.take(fields?.client_id ?? '', rateLimit, Date.now());
-    if (waitMs) return rateLimited(waitMs, rateLimit, interactionId);
-
-    if (!acceptsJson(headers.get('accept'))) return notAcceptable(interactionId);
-    const badHeader = checkHeaders(contract, headers);
-    if (badHeader) return tokenError(badHeader.error, badHeader.description, interactionId);
-    if (!form.ok) return tokenError('invalid_request', form.description, interactionId);
-    const input = checkTokenForm(contract, form.fields);
-    if (!input.ok) return tokenError(input.violation.error, input.violation.description, interactionId);
-
-    const credentials = { certificate: clientCertificate(headers, exchange.transport, config), audiences: endpoints.audiences };
-    const outcome = await grants.get(input.value.grantType)!.handle(input.value, { authenticator, credentials });
-    if (!outcome.ok) return tokenError(outcome.violation.error, outcome.violation.description, interactionId);
-    return tokenResponse(await issuer.issue(outcome.grant, endpoints), interactionId);
+  // The contract's grant_type enum and the handlers match one to one.
+  const grantOf = (input: TokenInput) => grants.get(input.grantType)!;
+  return {
+    scenarios: 'response',
+    registeredGrant: (input) => grantOf(input).registeredGrant,
+    async handle({ input, client, endpoints, interactionId }) {
+      const outcome = await grantOf(input).handle(input, client);
+      if (!outcome.ok) return tokenError(outcome.violation.error, outcome.violation.description, interactionId);
+      return tokenResponse(await config.issuer.issue(outcome.grant, endpoints), interactionId);
+    },
   };
 }
+
+export const tokenHandler = (config: SandboxConfig) => clientRequestHandler(config, tokenEndpoint(config));

@@ -1,6 +1,6 @@
 /**
  * Answers a request with a selected scenario: picks the step (sequences), waits (delays), then
- * renders the response, or breaks it (transport faults).
+ * renders the response, or breaks it (transport faults). The caller notes the scenario's name.
  */
 import type { TokenContract } from '../contract/document.js';
 import type { Exchange } from '../http/exchange.js';
@@ -25,7 +25,6 @@ export interface AnswerContext {
 export async function answerScenario(scenario: ResponseScenario, ctx: AnswerContext): Promise<Response> {
   const { notes, transport } = ctx.exchange;
   const step = stepFor(scenario, ctx.counters, ctx.request.headers, ctx.form);
-  notes.scenario = scenario.name;
   if (step.delay !== undefined) await sleep(delayMs(step.delay, scenario.name, ctx.counters), ctx.request.signal);
 
   const render = (spec: ScenarioResponse) => renderScenario(spec, ctx.contract, ctx.interactionId, ctx.issueToken);

@@ -1,7 +1,9 @@
 /**
- * Decides whether a request asks for a scenario, and which: the x-sandbox-scenario header first,
- * then Prefer (code/example of the contract), then the scenarios' match rules. A selection that
- * names something that does not exist is answered with the list of what does.
+ * Decides whether a request asks for a scenario, and which, for every endpoint: the
+ * x-sandbox-scenario header first, then (for response scenarios) Prefer (code/example of the
+ * contract), then the scenarios' match rules. The endpoint says which kind of scenario it takes;
+ * a selection that names something that does not exist, or a scenario of the other kind, is
+ * answered with the list of what does.
  */
 import type { TokenContract } from '../contract/document.js';
 import type { ScenarioCatalog } from './catalog.js';
@@ -10,36 +12,66 @@ import { parsePrefer } from './prefer.js';
 
 export const SCENARIO_HEADER = 'x-sandbox-scenario';
 
-export type Selection =
+/** response: answers a POST /token by itself; device: decides the code of a POST /device/auth. */
+export type ScenarioKind = 'response' | 'device';
+type ScenarioOf<K extends ScenarioKind> = K extends 'response' ? ResponseScenario : DeviceScenario;
+
+export interface ScenarioCatalogs {
+  response: ScenarioCatalog<ResponseScenario>;
+  device: ScenarioCatalog<DeviceScenario>;
+}
+
+export type Selection<S = ResponseScenario> =
   | { kind: 'none' }
-  | { kind: 'scenario'; scenario: ResponseScenario }
+  | { kind: 'scenario'; scenario: S }
   | { kind: 'unknown'; errors: string[] };
+
+/** How a name that is not of the endpoint's kind is explained. */
+const MISNAMED: Record<ScenarioKind, { unknown: (name: string) => string; otherKind: (name: string) => string; known: string }> = {
+  response: {
+    unknown: (name) => `Unknown scenario "${name}" in header ${SCENARIO_HEADER}`,
+    otherKind: (name) => `Scenario "${name}" decides device authorizations: send it with POST /device/auth, not POST /token`,
+    known: 'Known scenarios',
+  },
+  device: {
+    unknown: (name) => `Unknown device scenario "${name}" in header ${SCENARIO_HEADER}`,
+    otherKind: (name) => `Scenario "${name}" answers POST /token; POST /device/auth takes device scenarios`,
+    known: 'Device scenarios',
+  },
+};
 
 /** Prefer: code=429 alone gets a Retry-After, so a client's back-off has something to read. */
 const PREFER_DEFAULT_HEADERS: Record<number, Record<string, string>> = { 429: { 'retry-after': '1' } };
 
-export function selectScenario(
-  catalog: ScenarioCatalog<ResponseScenario>,
+export function selectScenario<K extends ScenarioKind>(
+  kind: K,
+  catalogs: ScenarioCatalogs,
   contract: TokenContract,
   headers: Headers,
   form: Readonly<Record<string, string>> | undefined,
-  deviceCatalog?: ScenarioCatalog<DeviceScenario>,
-): Selection {
+): Selection<ScenarioOf<K>> {
+  const catalog = catalogs[kind] as ScenarioCatalog<ScenarioOf<K>>;
   const requested = headers.get(SCENARIO_HEADER);
   if (requested !== null) {
     const scenario = catalog.byNameOf(requested.trim());
     if (scenario) return { kind: 'scenario', scenario };
-    const known = `Known scenarios: ${catalog.names.join(', ') || '(none loaded)'}`;
+    const other = catalogs[kind === 'response' ? 'device' : 'response'];
+    const wording = MISNAMED[kind];
     return {
       kind: 'unknown',
-      errors: deviceCatalog?.byNameOf(requested.trim())
-        ? [`Scenario "${requested}" decides device authorizations: send it with POST /device/auth, not POST /token`, known]
-        : [`Unknown scenario "${requested}" in header ${SCENARIO_HEADER}`, known],
+      errors: [
+        other.byNameOf(requested.trim()) ? wording.otherKind(requested) : wording.unknown(requested),
+        `${wording.known}: ${catalog.names.join(', ') || '(none loaded)'}`,
+      ],
     };
   }
 
-  const prefer = parsePrefer(headers.get('prefer'));
-  if (prefer.code !== undefined || prefer.example !== undefined) return fromPrefer(contract, prefer.code, prefer.example);
+  if (kind === 'response') {
+    const prefer = parsePrefer(headers.get('prefer'));
+    if (prefer.code !== undefined || prefer.example !== undefined) {
+      return fromPrefer(contract, prefer.code, prefer.example) as Selection<ScenarioOf<K>>;
+    }
+  }
 
   const matched = catalog.match(headers, form);
   return matched ? { kind: 'scenario', scenario: matched } : { kind: 'none' };

@@ -1,12 +1,13 @@
 /**
  * Prism as the judge of the resilience features: the control API against openapi/sandbox.yaml,
- * and the rate limit's 429 against openapi/token.yaml. Any sl-violations header fails the test.
+ * and the rate limit's 429 against openapi/token.yaml (POST /token) and openapi/sandbox.yaml
+ * (POST /device/auth). Any sl-violations header fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/server.js';
 import { SANDBOX_DOCUMENT, startPrismProxy, violations, type PrismJudge } from '../support/prism.js';
-import { pkjwtForm } from '../support/clients.js';
-import { JWT_BEARER, tokenRequest } from '../support/requests.js';
+import { deviceClientAuth, pkjwtForm } from '../support/clients.js';
+import { form, JWT_BEARER, tokenRequest } from '../support/requests.js';
 
 const TOKEN = 'judge-admin-token-0123456789';
 const bearer = { authorization: `Bearer ${TOKEN}` };
@@ -38,6 +39,18 @@ describe('Prism finds no violation', () => {
   it('in the rate limit 429 and its Retry-After', async () => {
     await judged(tokenJudge, tokenRequest(tokenJudge.url, await pkjwtForm(sandbox.url)), 200);
     const text = await judged(tokenJudge, tokenRequest(tokenJudge.url, await pkjwtForm(sandbox.url)), 429);
+    expect(JSON.parse(text).errors[0]).toMatch(/retry after \d+ s/);
+  });
+
+  it('in the rate limit 429 of the device authorization endpoint', async () => {
+    const authorize = async () =>
+      new Request(`${controlJudge.url}/device/auth`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ ...(await deviceClientAuth(sandbox.url)), scope: 'openid' }),
+      });
+    await judged(controlJudge, await authorize(), 200);
+    const text = await judged(controlJudge, await authorize(), 429);
     expect(JSON.parse(text).errors[0]).toMatch(/retry after \d+ s/);
   });
 

@@ -138,6 +138,7 @@ describe('Prism finds no violation in the device flow', () => {
   it('for the device authorization endpoint', async () => {
     await authorize();
     await authorize({ accept: 'text/html' }, 406);
+    await authorize({ 'x-fapi-auth-date': 'today' }, 400);
     await authorize({ 'x-sandbox-scenario': 'nope' }, 404);
     await judgedOn(sandboxJudge.url, '/device/auth', formPost({ client_id: 'sandbox-device', scope: 'openid' }), 400);
   });

@@ -1,0 +1,103 @@
+/**
+ * The one pipeline of every endpoint that authenticates a client (POST /token and POST
+ * /device/auth; PAR, introspection and revocation next), so that they all decide in the same
+ * order (README "Order of checks") and leave the same journal record and log line: the form is
+ * read and noted; a scenario is selected; the client's rate limit; Accept; header formats; the
+ * form's contract rules; client authentication, once; the client's registration for the grant it
+ * asks; then the endpoint's handler, which receives the authenticated client and never
+ * authenticates itself. An endpoint states only what differs (ClientEndpoint).
+ */
+import type { AuthenticatedClient } from '../clients/authenticate.js';
+import type { SandboxConfig } from '../config/options.js';
+import { checkHeaders, checkTokenForm, type GrantType, type RuleViolation, type TokenInput } from '../contract/request.js';
+import { acceptsJson } from '../http/accept.js';
+import { readBody } from '../http/body.js';
+import type { Exchange } from '../http/exchange.js';
+import { parseForm } from '../http/form.js';
+import { endpointsFor, type Endpoints } from '../http/issuer.js';
+import { errorList, notAcceptable, rateLimited, tokenError } from '../http/responses.js';
+import { clientCertificate } from '../http/transport.js';
+import { answerScenario } from '../scenarios/answer.js';
+import { isResponseScenario, type DeviceScenario } from '../scenarios/model.js';
+import { selectScenario, type ScenarioCatalogs, type ScenarioKind } from '../scenarios/select.js';
+
+/** Who a forced 200 is issued to when the request names no client: scenarios do not authenticate. */
+const SCENARIO_CLIENT = 'sandbox-scenario';
+
+/** What an endpoint's handler is given once every shared check has passed. */
+export interface ClientRequest {
+  request: Request;
+  interactionId: string;
+  exchange: Exchange;
+  endpoints: Endpoints;
+  /** The form as the token contract's rules read it (the endpoint's ruled fields). */
+  input: TokenInput;
+  client: AuthenticatedClient;
+  /** The device scenario the request selected, on an endpoint that takes device scenarios. */
+  scenario?: DeviceScenario;
+}
+
+/** What one endpoint says about itself; everything else is the pipeline's. */
+export interface ClientEndpoint {
+  /**
+   * The kind of scenario it takes: a response scenario answers the request before any check; a
+   * device scenario is handed to the handler, after every check, to act on.
+   */
+  readonly scenarios: ScenarioKind;
+  /** The form fields the token contract's rules apply to; all of them when absent. */
+  ruledFields?(form: Record<string, string>): Record<string, string>;
+  /** The grant the client must be registered for (RFC 6749 §5.2 unauthorized_client otherwise). */
+  registeredGrant(input: TokenInput): GrantType;
+  /** aud values a client assertion may carry besides the issuer and its token endpoints. */
+  audiences?(endpoints: Endpoints): readonly string[];
+  handle(request: ClientRequest): Promise<Response>;
+}
+
+const refuse = (violation: RuleViolation, interactionId: string) => tokenError(violation.error, violation.description, interactionId);
+
+export type ClientRequestHandler = (request: Request, interactionId: string, exchange: Exchange) => Promise<Response>;
+
+export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndpoint): ClientRequestHandler {
+  const { contract, issuer, authenticator, state, rateLimit } = config;
+  const catalogs: ScenarioCatalogs = { response: config.catalog, device: config.deviceCatalog };
+  return async (request, interactionId, exchange) => {
+    const { headers } = request;
+    const form = parseForm(headers.get('content-type'), await readBody(request, config.maxBodyBytes, exchange.transport));
+    const fields = form.ok ? form.fields : undefined;
+    exchange.notes.form = fields;
+    const endpoints = endpointsFor(request.url, config);
+
+    const selection = selectScenario(endpoint.scenarios, catalogs, contract, headers, fields);
+    if (selection.kind === 'unknown') return errorList(404, selection.errors, interactionId);
+    const scenario = selection.kind === 'scenario' ? selection.scenario : undefined;
+    if (scenario) exchange.notes.scenario = scenario.name;
+    if (scenario && isResponseScenario(scenario)) {
+      return answerScenario(scenario, {
+        contract, counters: state.counters, request, form: fields, interactionId, exchange,
+        issueToken: () => issuer.issue({ clientId: fields?.client_id || SCENARIO_CLIENT, scope: fields?.scope }, endpoints),
+      });
+    }
+
+    const waitMs = rateLimit && state.rates.take(fields?.client_id ?? '', rateLimit, Date.now());
+    if (waitMs) return rateLimited(waitMs, rateLimit, interactionId);
+    if (!acceptsJson(headers.get('accept'))) return notAcceptable(interactionId);
+    const badHeader = checkHeaders(contract, headers);
+    if (badHeader) return refuse(badHeader, interactionId);
+    if (!form.ok) return tokenError('invalid_request', form.description, interactionId);
+    const checked = checkTokenForm(contract, endpoint.ruledFields ? endpoint.ruledFields(form.fields) : form.fields);
+    if (!checked.ok) return refuse(checked.violation, interactionId);
+    const input = checked.value;
+
+    const auth = await authenticator.authenticate(input, {
+      certificate: clientCertificate(headers, exchange.transport, config),
+      audiences: endpoint.audiences ? [...endpoints.audiences, ...endpoint.audiences(endpoints)] : endpoints.audiences,
+    });
+    if (!auth.ok) return refuse(auth.violation, interactionId);
+    const { client } = auth;
+    const grant = endpoint.registeredGrant(input);
+    if (!client.registration.grantTypes.has(grant)) {
+      return tokenError('unauthorized_client', `client "${client.clientId}" is not registered for the ${grant} grant`, interactionId);
+    }
+    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client, scenario });
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * The grant handlers apply only their grant's own rules to a client the client-request pipeline
+ * already authenticated: given one, they issue without any credentials in the request.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AuthenticatedClient } from '../../src/clients/authenticate.js';
+import type { RegisteredClient } from '../../src/clients/registry.js';
+import { clientCredentialsGrant } from '../../src/grants/client-credentials.js';
+import { deviceCodeGrant } from '../../src/grants/device-code.js';
+import { memoryDeviceCodeStore } from '../../src/state/device-codes.js';
+import { DEVICE_CODE_GRANT } from '../support/requests.js';
+
+const registration: RegisteredClient = {
+  clientId: 'already-authenticated',
+  authMethod: 'private_key_jwt',
+  scopes: new Set(['openid', 'accounts']),
+  grantTypes: new Set(['client_credentials', DEVICE_CODE_GRANT]),
+};
+const client: AuthenticatedClient = { clientId: registration.clientId, registration, certificateThumbprint: 'thumb' };
+
+describe('a grant handler given an authenticated client', () => {
+  it('client_credentials issues from a form with no credentials at all', async () => {
+    const input = { grantType: 'client_credentials' as const, scope: 'openid', fields: { scope: 'openid' } };
+    expect(await clientCredentialsGrant.handle(input, client)).toEqual({
+      ok: true,
+      grant: { clientId: 'already-authenticated', scope: 'openid', certificateThumbprint: 'thumb' },
+    });
+    expect(clientCredentialsGrant.registeredGrant).toBe('client_credentials');
+  });
+
+  it('client_credentials still applies its own rule, the registered scopes', async () => {
+    const outcome = await clientCredentialsGrant.handle({ grantType: 'client_credentials', scope: 'payments', fields: {} }, client);
+    expect(outcome).toMatchObject({ ok: false, violation: { error: 'invalid_scope' } });
+  });
+
+  it('the device code grant redeems an approved code with no client assertion', async () => {
+    const devices = memoryDeviceCodeStore();
+    const issued = devices.issue({ clientId: client.clientId, scope: 'openid', intervalSeconds: 0 }, 600);
+    expect(devices.decide(issued.userCode, 'approved')).toBe('decided');
+    const grant = deviceCodeGrant(devices);
+    const input = { grantType: DEVICE_CODE_GRANT, deviceCode: issued.deviceCode, fields: { device_code: issued.deviceCode } } as const;
+    expect(await grant.handle(input, client)).toEqual({
+      ok: true,
+      grant: { clientId: 'already-authenticated', scope: 'openid', certificateThumbprint: 'thumb' },
+    });
+    expect(grant.registeredGrant).toBe(DEVICE_CODE_GRANT);
+  });
+});
