@@ -126,6 +126,9 @@ describe('the container image', () => {
   it('on its defaults (the demo clients, mTLS on): tokens for the demo private_key_jwt and mTLS clients, Prefer: code=504, healthy', async () => {
     const tlsPort = await freePort();
     const s = await start(cmdWithTlsPort(tlsPort));
+    // Bound to all interfaces, it prints URLs one can open.
+    expect(s.errors()).toContain('listening on 0.0.0.0, not loopback');
+    expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(tokenRequest(s.url, await pkjwtForm(s.url)));
     expect(res.status).toBe(200);
     expect(decodeJwt(((await res.json()) as { access_token: string }).access_token)).toMatchObject({ client_id: DEMO.pkjwt.clientId });
@@ -147,8 +150,9 @@ describe('the container image', () => {
 
   it('keeps the control API behind the token it generated and printed at start', async () => {
     const s = await start(cmdWithTlsPort(await freePort()));
+    // The banner's lines follow the "listening on" line that startImage waits for.
+    await expect.poll(() => controlToken(s)).toMatch(/^[\w-]{32,}$/);
     const token = controlToken(s);
-    expect(token).toMatch(/^[\w-]{32,}$/);
     expect((await fetch(`${s.url}/__sandbox/requests`)).status).toBe(401);
     expect((await fetch(`${s.url}/__sandbox/requests`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });

@@ -10,12 +10,12 @@
  *   system with chroot, as the image's user, with its environment and working directory, in a
  *   private mount namespace (for /proc, /dev and the user's bind mounts) on this machine's network.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT, type Started } from './cli.js';
+import { ROOT, startCommand, type Started } from './cli.js';
 import { requireTool } from './tools.js';
 
 const exec = promisify(execFile);
@@ -142,40 +142,9 @@ export async function runInImage(image: InImage, argv: string[]): Promise<{ code
 
 /**
  * Starts the image's entrypoint with `args` (its Cmd when not given), as `docker run IMAGE args`
- * would, and waits for the sandbox's start-up banner to end (its scenarios line).
+ * would, on `port` (the PORT variable), and waits for its "listening on" line.
  */
 export function startImage(image: InImage, port: number, args = image.info.Config.Cmd): Promise<Started> {
   const [command, ...rest] = inImageCommand({ ...image, env: { PORT: String(port), ...image.env } }, [...image.info.Config.Entrypoint, ...args]);
-  return new Promise((resolve, reject) => {
-    const child = spawn(command!, rest, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => {
-      process.kill(-child.pid!, 'SIGKILL');
-      reject(new Error(`no start-up banner within 20 s:\n${out}`));
-    }, 20_000);
-    const onExit = (code: number | null) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before serving:\n${out}`));
-    };
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (!/^ {2}scenarios \(\d+\):/m.test(out)) return;
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      resolve({
-        child,
-        url: `http://127.0.0.1:${port}`,
-        output: () => out,
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null) return done(child.exitCode);
-            child.once('exit', (code) => done(code));
-            process.kill(-child.pid!, 'SIGTERM');
-          }),
-      });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', onExit);
-  });
+  return startCommand(command!, rest);
 }
