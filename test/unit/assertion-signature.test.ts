@@ -1,7 +1,8 @@
 /**
  * The assertion signature check verifies with node:crypto alone: on every case it must accept
  * what jose's compactVerify accepts, with the same payload, and refuse what jose refuses. It
- * refuses more on purpose: any crit, and RFC 7797 unencoded payloads, which FAPI clients never send.
+ * refuses more on purpose: any crit, RFC 7797 unencoded payloads and padded parts, which FAPI
+ * clients never send.
  */
 import { constants, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { compactVerify, createLocalJWKSet, type JWK } from 'jose';
@@ -32,6 +33,8 @@ const good = jws({ alg: 'ES256', kid: es256.kid }, claims);
 const [goodHeader, goodPayload, goodSignature] = good.split('.') as [string, string, string];
 const flipped = Buffer.from(goodSignature, 'base64url');
 flipped[9]! ^= 1;
+// Padding (and + or /) is not base64url (RFC 7515 §2); jose's decoder lets some such signatures through.
+const padded = `${goodHeader}.${goodPayload}.${Buffer.from(goodSignature, 'base64url').toString('base64')}`;
 // An RFC 7797 unencoded payload: the second part is the payload itself (here, text that happens to be base64url).
 const unencoded = jws({ alg: 'ES256', kid: es256.kid, b64: false, crit: ['b64'] }, claims);
 const headerOf = (assertion: string) => JSON.parse(Buffer.from(assertion.split('.')[0]!, 'base64url').toString()) as { alg: SigningAlg };
@@ -46,7 +49,6 @@ const cases: Record<string, string> = {
   'a changed payload': `${goodHeader}.${b64(claims.replace('"j"', '"k"'))}.${goodSignature}`,
   'a flipped signature bit': `${goodHeader}.${goodPayload}.${flipped.toString('base64url')}`,
   'a short signature': `${goodHeader}.${goodPayload}.${goodSignature.slice(0, -4)}`,
-  'a padded signature': `${goodHeader}.${goodPayload}.${Buffer.from(goodSignature, 'base64url').toString('base64')}`,
   'an empty signature': `${goodHeader}.${goodPayload}.`,
   'a payload of impossible length': `${goodHeader}.${goodPayload}A.${goodSignature}`,
   'a non-ASCII payload': `${goodHeader}.${goodPayload}é.${goodSignature}`,
@@ -92,7 +94,7 @@ describe('the assertion signature check', () => {
     expect(await joses(b64WithoutCrit)).not.toBe('refused');
     expect(await refusal(b64WithoutCrit)).toBe('client_assertion must not carry the b64 header parameter (RFC 7797)');
     expect(await refusal(cases['a crit header']!)).toBe('client_assertion must not carry a crit header parameter; this server understands no JWS extension');
-    expect(await refusal(cases['a padded signature']!)).toBe('client_assertion payload and signature must be base64url without padding (RFC 7515 §2)');
+    expect(await refusal(padded)).toBe('client_assertion payload and signature must be base64url without padding (RFC 7515 §2)');
     expect(await refusal(cases['an unknown kid']!)).toBe('no registered key of the client matches the client_assertion (kid nobody, alg ES256)');
     expect(await refusal(cases['a flipped signature bit']!)).toBe("client_assertion signature does not verify with the client's registered keys");
   });
