@@ -3,6 +3,7 @@
  * from the options by settings/options.ts for app/app.ts.
  */
 import type { X509Certificate } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { ClientAuthenticator } from '../clients/authenticate.js';
 import type { ClientRegistry } from '../clients/registry.js';
 import type { TokenContract } from '../contract/document.js';
@@ -16,7 +17,6 @@ import type { DeviceCodeStore } from '../state/device-codes.js';
 import type { RateLimit, SandboxState } from '../state/index.js';
 import type { ReplayStore } from '../state/replay-store.js';
 import type { TokenIssuer } from '../tokens/access-token.js';
-import type { SigningKey } from '../tokens/keys.js';
 
 export interface SandboxConfig {
   state: SandboxState;
@@ -36,7 +36,8 @@ export interface SandboxConfig {
   clients: ClientRegistry;
   authenticator: ClientAuthenticator;
   issuer: TokenIssuer;
-  signingKey: SigningKey;
+  /** The public half of the token signing key, published at /jwks; the private half stays inside `issuer`. */
+  tokenSigningJwk: JWK;
   fixedIssuer?: string;
   /** The hosts requests over a listener may name. */
   allowedHosts: AllowedHosts;

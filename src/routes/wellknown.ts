@@ -46,7 +46,7 @@ export function metadataHandler(config: SandboxConfig) {
 }
 
 export function jwksHandler(config: SandboxConfig) {
-  const jwks: JwkSet = { keys: [config.signingKey.publicJwk as JwkSet['keys'][number]] };
+  const jwks: JwkSet = { keys: [config.tokenSigningJwk as JwkSet['keys'][number]] };
   return (request: Request, interactionId: string): Response => {
     if (!acceptsJson(request.headers.get('accept'))) return notAcceptable(interactionId);
     return jsonResponse(200, jwks, interactionId);

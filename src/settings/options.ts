@@ -159,7 +159,7 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
     clients,
     authenticator: options.authenticator ?? registeredClientAuthenticator(clients, replay, policy),
     issuer: options.tokenIssuer ?? jwtTokenIssuer(signingKey, lifetime),
-    signingKey,
+    tokenSigningJwk: signingKey.publicJwk,
     fixedIssuer,
     allowedHosts: parseAllowedHosts(options.allowedHosts ?? [], fixedIssuer),
     clientCas: readCaBundle(options.clientCaFile ?? demoPki().ca),
