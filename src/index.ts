@@ -1,6 +1,7 @@
 /** The public API of fapi-token-sandbox. */
 export { createApp, type SandboxApp } from './app/app.js';
-export { startSandbox, DEFAULT_HOST, DEFAULT_PORT, type RunningSandbox, type StartOptions } from './server/server.js';
+export { startSandbox, type RunningSandbox, type StartOptions } from './server/server.js';
+export { DEFAULTS } from './settings/defaults.js';
 export type { SandboxOptions } from './settings/options.js';
 export type { SandboxConfig } from './oauth/services.js';
 export { ConfigError, OptionError } from './settings/errors.js';

@@ -7,7 +7,7 @@ import { allowedHosts } from '../http/allowed-hosts.js';
 import { cors, routeMethods } from '../http/cors.js';
 import { transportOf } from '../http/exchange.js';
 import { interactionIdFor } from '../routes/interaction-id.js';
-import { DEVICE_AUTHORIZATION_PATH, VERIFICATION_PATH } from '../oauth/endpoints.js';
+import { DEVICE_AUTHORIZATION_PATH, VERIFICATION_PATH, type Listeners } from '../oauth/endpoints.js';
 import { errorList, INTERACTION_ID } from '../http/responses.js';
 import { adminRoutes } from '../routes/admin.js';
 import { deviceDecisionHandler } from '../routes/admin-devices.js';
@@ -19,8 +19,12 @@ import { jwksHandler, metadataHandler } from '../routes/wellknown.js';
 
 export type SandboxApp = Hono<ObservedEnv> & { readonly config: SandboxConfig };
 
-export function createApp(options: SandboxOptions = {}): SandboxApp {
-  const config = resolveConfig(options);
+/**
+ * `listeners` is where startSandbox says the ports it listens on, once it does: the issuer and
+ * endpoint URLs follow them. In-process (app.fetch) there are none.
+ */
+export function createApp(options: SandboxOptions = {}, listeners: Readonly<Listeners> = {}): SandboxApp {
+  const config: SandboxConfig = Object.freeze({ ...resolveConfig(options), listeners });
   const idRule = config.contract.headers.find((h) => h.name === INTERACTION_ID)!.check;
   const token = tokenHandler(config);
   const metadata = metadataHandler(config);

@@ -6,71 +6,13 @@ import { ConfigError, OptionError } from '../settings/errors.js';
 import { isLoopback } from '../http/network.js';
 import { parseRateLimit } from '../settings/resilience.js';
 import { packageVersion } from '../settings/package-version.js';
-import { DEFAULT_INIT_DIR, initSandbox } from '../init/scaffold.js';
+import { initSandbox } from '../init/scaffold.js';
 import { consoleLogger } from '../log/logger.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startSandbox, type StartOptions } from '../server/server.js';
+import { startSandbox, type StartOptions } from '../server/server.js';
+import { DEFAULTS } from '../settings/defaults.js';
+import { helpText } from './help.js';
 import { createClientAssertion, readPrivateKey } from '../tokens/client-assertion.js';
 import { demoClientKey } from '../settings/demo-keys.js';
-
-const HELP = `fapi-token-sandbox: a local stand-in for the Raidiam Connect FAPI token endpoint (POST /token)
-
-Usage:
-  fapi-token-sandbox [options]                 run the sandbox
-  fapi-token-sandbox assertion [options]       print a signed private_key_jwt client assertion
-  fapi-token-sandbox init [DIR]                write your own clients, fresh keys, CA and certificates
-                                               and an example scenario to DIR [default: ${DEFAULT_INIT_DIR}]
-
-Options:
-  --port N                TCP port (0 picks a free one)                [env PORT, default ${DEFAULT_PORT}]
-  --host ADDR             interface to bind; anything but loopback
-                          exposes the sandbox to your network (0.0.0.0
-                          in a container)                              [env HOST, default ${DEFAULT_HOST}]
-  --allowed-hosts NAMES   host names it answers to besides localhost,
-                          127.0.0.1, [::1] and those of --issuer and
-                          --host, comma-separated, e.g. sandbox (a CI
-                          service), or * for any; requests naming
-                          another host get 400 (DNS rebinding)         [env SANDBOX_ALLOWED_HOSTS]
-  --scenarios DIR         folder of scenario files (*.yaml, *.yml)     [default: the shipped scenarios/]
-  --clients FILE          clients file (YAML)                          [default: demo/clients.yaml]
-  --issuer URL            fixed issuer, e.g. behind a proxy            [default: the URL it is reached at]
-  --tls-port N            also listen with HTTPS for mutual-TLS clients (off unless given)
-  --tls-cert FILE         PEM certificate of the HTTPS listener        [default: demo/pki/server.pem]
-  --tls-key FILE          PEM key of the HTTPS listener                [default: demo/pki/server.key]
-  --tls-client-ca FILE    PEM bundle of CAs client certificates must chain to [default: demo/pki/ca.pem]
-  --trust-client-cert-header
-                          accept the RFC 9440 Client-Cert header from a TLS-terminating proxy
-  --signing-key FILE      PEM key that signs access tokens             [default: generated at start]
-  --signing-alg ALG       ES256 or PS256, for a generated key          [default: ES256]
-  --token-lifetime S      access token lifetime in seconds             [default: 900]
-  --clock-skew S          clock skew tolerated in client assertions    [default: 30]
-  --max-assertion-lifetime S
-                          how far ahead an assertion's exp may be      [default: 3600]
-  --max-body-bytes N      largest request body read                    [default: 65536]
-  --device-interval S     device grant polling interval (0 in CI)      [default: 5]
-  --device-code-lifetime S
-                          device and user code lifetime                [default: 600]
-  --rate-limit N/T        per-client_id limit, e.g. 10/1s or 100/1m (unit
-                          ms, s, m or h): beyond it 429 with Retry-After [default: no limit]
-  --admin-token T         bearer token the control API (/__sandbox/) then
-                          requires; needed beyond loopback. Prefer the env
-                          (command lines are visible to other users);
-                          generate: a random one, printed at start     [env SANDBOX_ADMIN_TOKEN]
-  --no-admin              turn the control API off
-  --cors ORIGINS          let browser scripts on these origins call the sandbox:
-                          comma-separated, e.g. http://localhost:3000, or *  [default: no CORS]
-  -h, --help              show this help
-  -v, --version           show the version
-
-Assertion options:
-  --client-id ID          the client (iss and sub)                     [required]
-  --key FILE              the client's private key, PEM or JWK         [required, except for the demo clients]
-  --aud URL               the audience                                 [default: http://127.0.0.1:${DEFAULT_PORT}]
-  --lifetime S            seconds until exp                            [default: 60]
-
-Select an outcome per request with the header x-sandbox-scenario: NAME, or Prism-style with
-Prefer: code=429 / Prefer: code=400, example=invalid_client. One log line per request goes to
-stdout (JSON unless stdout is a terminal). See README.md.
-`;
 
 class UsageError extends Error {}
 
@@ -138,7 +80,7 @@ async function printAssertion(values: Values): Promise<number> {
   }
   const assertion = await createClientAssertion({
     clientId: values['client-id'],
-    audience: values.aud ?? `http://${DEFAULT_HOST}:${DEFAULT_PORT}`,
+    audience: values.aud ?? `http://${DEFAULTS.host}:${DEFAULTS.port}`,
     key,
     lifetimeSeconds: whole(values.lifetime, '--lifetime'),
   }).catch((err: Error) => {
@@ -162,7 +104,7 @@ const generateToken = (value: string | undefined) => (value === 'generate' ? ran
 /** The options, and the admin token to show when it was generated. */
 function startOptions(values: Values): { options: StartOptions; generatedToken?: string } {
   const env = process.env;
-  const host = values.host ?? (env.HOST || DEFAULT_HOST);
+  const host = values.host ?? (env.HOST || DEFAULTS.host);
   if (host.trim() === '') throw new UsageError('--host must not be empty');
   const alg = values['signing-alg'];
   if (alg !== undefined && alg !== 'ES256' && alg !== 'PS256') throw new UsageError(`--signing-alg must be ES256 or PS256, got "${alg}"`);
@@ -173,7 +115,7 @@ function startOptions(values: Values): { options: StartOptions; generatedToken?:
   const token = values['admin-token'] ?? (env.SANDBOX_ADMIN_TOKEN || undefined);
   const generatedToken = generateToken(token);
   const options: StartOptions = {
-    port: whole(values.port, '--port', 65535) ?? whole(env.PORT || undefined, 'PORT', 65535) ?? DEFAULT_PORT,
+    port: whole(values.port, '--port', 65535) ?? whole(env.PORT || undefined, 'PORT', 65535) ?? DEFAULTS.port,
     host,
     scenariosDir: values.scenarios,
     clientsFile: values.clients,
@@ -247,7 +189,7 @@ async function run({ options, generatedToken }: ReturnType<typeof startOptions>)
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(helpText());
     return 0;
   }
   if (values.version) {
@@ -255,7 +197,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [command, ...extra] = positionals;
-  if (command === 'init' && extra.length <= 1) return printInit(extra[0] ?? DEFAULT_INIT_DIR);
+  if (command === 'init' && extra.length <= 1) return printInit(extra[0] ?? DEFAULTS.initDir);
   if (extra.length > 0 || (command !== undefined && command !== 'assertion')) {
     throw new UsageError(`unknown command "${positionals.join(' ')}"`);
   }

@@ -12,15 +12,13 @@ import { type RegisteredClient } from './registry.js';
 import { FAPI_ALGS, type SigningAlg } from '../tokens/algorithms.js';
 
 export interface AssertionPolicy {
-  /** Tolerated clock difference, in seconds (default 30). */
+  /** Tolerated clock difference, in seconds. */
   clockSkewSeconds: number;
-  /** How far ahead `exp` may be, in seconds (default 3600). */
+  /** How far ahead `exp` may be, in seconds. */
   maxLifetimeSeconds: number;
   /** jwks_uri fetch timeout, in milliseconds. */
   jwksTimeoutMs: number;
 }
-
-export const DEFAULT_ASSERTION_POLICY: AssertionPolicy = { clockSkewSeconds: 30, maxLifetimeSeconds: 3600, jwksTimeoutMs: 5000 };
 
 export interface AssertionCheck {
   client: RegisteredClient;

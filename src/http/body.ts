@@ -7,8 +7,6 @@
  */
 import type { Transport } from './exchange.js';
 
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-
 export type BodyResult = { ok: true; text: string } | { ok: false; description: string };
 
 const INCOMPLETE: BodyResult = { ok: false, description: 'the request body was not received completely' };

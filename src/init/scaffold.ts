@@ -18,7 +18,6 @@ import { generateSigningKey } from '../tokens/keys.js';
 import { shellWord } from './shell-word.js';
 import { certificateKeyPair, issueCertificate, type Name } from './x509.js';
 
-export const DEFAULT_INIT_DIR = './sandbox';
 export const PKJWT_CLIENT_ID = 'my-pkjwt-client';
 export const MTLS_CLIENT_ID = 'my-mtls-client';
 const SCOPE = 'openid accounts payments consents';

@@ -44,7 +44,8 @@ export interface SandboxConfig {
   clientCas: readonly X509Certificate[];
   trustClientCertHeader: boolean;
   replay: ReplayStore;
-  listeners: Listeners;
+  /** The ports startSandbox listens on, told by server/ once it does (none in-process). */
+  listeners: Readonly<Listeners>;
   maxBodyBytes: number;
   /** Origins allowed cross-origin access; undefined: no CORS at all. */
   cors?: CorsOrigins;

@@ -10,9 +10,11 @@ import { createSecureContext } from 'node:tls';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createApp } from '../app/app.js';
+import type { Listeners } from '../oauth/endpoints.js';
 import { allowHost } from '../settings/allowed-hosts.js';
 import { DEFAULT_CONNECTION_LIMITS, guardClientErrors, invalidRequestResponse, serverOptions, type ConnectionLimits } from './connection-limits.js';
 import { queuedListener } from './request-queue.js';
+import { DEFAULTS } from '../settings/defaults.js';
 import { ConfigError } from '../settings/errors.js';
 import { demoPki, type SandboxOptions } from '../settings/options.js';
 import { isUnspecified } from '../http/network.js';
@@ -20,8 +22,6 @@ import { checkAdminExposure } from '../settings/resilience.js';
 import { watchScenarioDir } from '../settings/scenario-watch.js';
 import { readConfigFile } from '../settings/yaml-file.js';
 
-export const DEFAULT_PORT = 4010;
-export const DEFAULT_HOST = '127.0.0.1';
 
 export interface StartOptions extends SandboxOptions {
   /** TCP port; 0 picks a free one. Default 4010 (Prism's). */
@@ -91,16 +91,17 @@ function tlsOptions(options: StartOptions) {
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 export async function startSandbox(options: StartOptions = {}): Promise<RunningSandbox> {
-  const app = createApp(options);
-  const host = options.host ?? DEFAULT_HOST;
+  const listeners: Listeners = {};
+  const app = createApp(options, listeners);
+  const host = options.host ?? DEFAULTS.host;
   checkAdminExposure(host, app.config);
   const tls = options.tlsPort === undefined ? undefined : tlsOptions(options);
 
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
   const listener = queuedListener(getRequestListener(app.fetch, { hostname: host, errorHandler: invalidRequestResponse }));
-  const http = await listen(createHttpServer(serverOptions(limits), listener), options.port ?? DEFAULT_PORT, host);
+  const http = await listen(createHttpServer(serverOptions(limits), listener), options.port ?? DEFAULTS.port, host);
   const port = (http.address() as AddressInfo).port;
-  app.config.listeners.httpPort = port;
+  listeners.httpPort = port;
   // A specific address is one the user chose to reach it at; 0.0.0.0 or :: names no host.
   if (!isUnspecified(host)) allowHost(app.config.allowedHosts, host);
 
@@ -112,12 +113,12 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
       await closeServer(http);
       throw err;
     }
-    app.config.listeners.tlsPort = (https.address() as AddressInfo).port;
+    listeners.tlsPort = (https.address() as AddressInfo).port;
   }
   const { scenariosDir } = app.config;
   const watcher = scenariosDir === undefined || options.watch === false ? undefined : watchScenarioDir(scenariosDir, app.config);
 
-  const tlsPort = app.config.listeners.tlsPort;
+  const { tlsPort } = listeners;
   // Bound to every interface, the URLs name loopback: an address a user can open.
   const shown = urlHost(isUnspecified(host) ? '127.0.0.1' : host);
   return {

@@ -2,21 +2,21 @@
 import type { X509Certificate } from 'node:crypto';
 import { registeredClientAuthenticator, type ClientAuthenticator } from '../clients/authenticate.js';
 import { parseCaBundle } from '../clients/certificate.js';
-import { DEFAULT_ASSERTION_POLICY, type AssertionPolicy } from '../clients/private-key-jwt.js';
+import type { AssertionPolicy } from '../clients/private-key-jwt.js';
 import { ClientRegistry } from '../clients/registry.js';
 import type { SigningAlg } from '../tokens/algorithms.js';
 import { loadTokenContract } from './contract-file.js';
 import { parseAllowedHosts } from './allowed-hosts.js';
-import { DEFAULT_MAX_BODY_BYTES } from '../http/body.js';
 import { parseCorsOrigins } from './cors-origins.js';
 import { ScenarioCatalog } from '../scenarios/catalog.js';
 import { isDeviceScenario, isResponseScenario, type Scenario } from '../scenarios/model.js';
 import { memoryDeviceCodeStore } from '../state/device-codes.js';
 import { memoryReplayStore } from '../state/replay-store.js';
-import { DEFAULT_TOKEN_LIFETIME_SECONDS, jwtTokenIssuer, type TokenIssuer } from '../tokens/access-token.js';
+import { jwtTokenIssuer, type TokenIssuer } from '../tokens/access-token.js';
 import { generateSigningKey, signingKeyFromPem, type SigningKey } from '../tokens/keys.js';
 import { shippedFile } from '../shipped/files.js';
 import { demoClientsFile, loadClientsFile, parseClientsFile } from './clients-file.js';
+import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import type { SandboxConfig } from '../oauth/services.js';
 import { resolveResilience, type ResilienceOptions } from './resilience.js';
@@ -118,7 +118,8 @@ function normaliseIssuer(issuer: string): string {
 }
 
 /** Builds the configuration, throwing a ConfigError for any mistake in the inputs. */
-export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
+/** The services and settings of `options`, checked; app/ adds the listeners. */
+export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig, 'listeners'> {
   const contract = loadTokenContract();
   const scenariosDir = options.scenarios ? undefined : (options.scenariosDir ?? shippedScenariosDir());
   const scenarios = options.scenarios ?? loadScenarioDir(scenariosDir!, contract);
@@ -128,12 +129,11 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
       : loadClientsFile(options.clientsFile ?? demoClientsFile()),
   );
   const policy: AssertionPolicy = {
-    ...DEFAULT_ASSERTION_POLICY,
-    clockSkewSeconds: positiveWhole('clockSkewSeconds', options.clockSkewSeconds, DEFAULT_ASSERTION_POLICY.clockSkewSeconds),
-    maxLifetimeSeconds: positiveWhole('maxAssertionLifetimeSeconds', options.maxAssertionLifetimeSeconds, DEFAULT_ASSERTION_POLICY.maxLifetimeSeconds),
-    jwksTimeoutMs: positiveWhole('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULT_ASSERTION_POLICY.jwksTimeoutMs),
+    clockSkewSeconds: positiveWhole('clockSkewSeconds', options.clockSkewSeconds, DEFAULTS.clockSkewSeconds),
+    maxLifetimeSeconds: positiveWhole('maxAssertionLifetimeSeconds', options.maxAssertionLifetimeSeconds, DEFAULTS.maxAssertionLifetimeSeconds),
+    jwksTimeoutMs: positiveWhole('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs),
   };
-  const lifetime = positiveWhole('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULT_TOKEN_LIFETIME_SECONDS);
+  const lifetime = positiveWhole('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULTS.tokenLifetimeSeconds);
   if (lifetime < 1) throw new ConfigError('options', 'tokenLifetimeSeconds', 'must be at least 1');
   const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
   if (options.deviceCodeLifetimeSeconds === 0) throw new ConfigError('options', 'deviceCodeLifetimeSeconds', 'must be at least 1');
@@ -153,8 +153,8 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
     deviceCatalog: new ScenarioCatalog(scenarios.filter(isDeviceScenario)),
     devices,
     device: {
-      intervalSeconds: positiveWhole('deviceIntervalSeconds', options.deviceIntervalSeconds, 5),
-      lifetimeSeconds: positiveWhole('deviceCodeLifetimeSeconds', options.deviceCodeLifetimeSeconds, 600),
+      intervalSeconds: positiveWhole('deviceIntervalSeconds', options.deviceIntervalSeconds, DEFAULTS.deviceIntervalSeconds),
+      lifetimeSeconds: positiveWhole('deviceCodeLifetimeSeconds', options.deviceCodeLifetimeSeconds, DEFAULTS.deviceCodeLifetimeSeconds),
     },
     clients,
     authenticator: options.authenticator ?? registeredClientAuthenticator(clients, replay, policy),
@@ -165,8 +165,7 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
     clientCas: readCaBundle(options.clientCaFile ?? demoPki().ca),
     trustClientCertHeader: options.trustClientCertHeader ?? false,
     replay,
-    listeners: {},
-    maxBodyBytes: positiveWhole('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
+    maxBodyBytes: positiveWhole('maxBodyBytes', options.maxBodyBytes, DEFAULTS.maxBodyBytes),
     ...(options.cors === undefined ? {} : { cors: parseCorsOrigins(options.cors) }),
   };
 }

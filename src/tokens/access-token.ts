@@ -20,9 +20,7 @@ export interface TokenIssuer {
   issue(grant: TokenGrant, context: IssueContext): Promise<AccessTokenBody>;
 }
 
-export const DEFAULT_TOKEN_LIFETIME_SECONDS = 900;
-
-export function jwtTokenIssuer(key: SigningKey, lifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS): TokenIssuer {
+export function jwtTokenIssuer(key: SigningKey, lifetimeSeconds: number): TokenIssuer {
   return {
     async issue(grant, { issuer }) {
       const iat = Math.floor(Date.now() / 1000);

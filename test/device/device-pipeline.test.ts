@@ -9,7 +9,7 @@ import { registeredClientAuthenticator, type ClientAuthenticator } from '../../s
 import { ClientRegistry } from '../../src/clients/registry.js';
 import { loadClientsFile } from '../../src/settings/clients-file.js';
 import type { SandboxOptions } from '../../src/settings/options.js';
-import { DEFAULT_ASSERTION_POLICY } from '../../src/clients/private-key-jwt.js';
+import { DEFAULTS } from '../../src/settings/defaults.js';
 import type { Scenario } from '../../src/scenarios/model.js';
 import { memoryReplayStore } from '../../src/state/replay-store.js';
 import type { JournalEntry } from '../../src/state/index.js';
@@ -115,7 +115,7 @@ describe('client authentication', () => {
     const real: ClientAuthenticator = registeredClientAuthenticator(
       new ClientRegistry(loadClientsFile('demo/clients.yaml')),
       memoryReplayStore(),
-      DEFAULT_ASSERTION_POLICY,
+      { clockSkewSeconds: DEFAULTS.clockSkewSeconds, maxLifetimeSeconds: DEFAULTS.maxAssertionLifetimeSeconds, jwksTimeoutMs: DEFAULTS.jwksTimeoutMs },
     );
     return {
       options: { authenticator: { authenticate: (input, credentials) => ((calls += 1), real.authenticate(input, credentials)) }, deviceIntervalSeconds: 0 },

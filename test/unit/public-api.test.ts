@@ -33,4 +33,12 @@ describe('the public SandboxApp', () => {
     expect(jwks.keys).toEqual([app.config.tokenSigningJwk]);
     expect(jwks.keys[0]).not.toHaveProperty('d');
   });
+
+  it('has frozen settings: the listeners are told by startSandbox through their own object, never written in', () => {
+    const listeners = { httpPort: 4010 };
+    const app = createApp({}, listeners);
+    expect(Object.isFrozen(app.config)).toBe(true);
+    expect(app.config.listeners).toBe(listeners);
+    expect(() => Object.assign(app.config, { fixedIssuer: 'http://elsewhere.example' })).toThrow(TypeError);
+  });
 });
