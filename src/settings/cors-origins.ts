@@ -1,13 +1,13 @@
 /** The --cors / `cors` option: which origins' browser scripts may call the sandbox. */
 import type { CorsOrigins } from '../http/cors.js';
-import { ConfigError } from './errors.js';
+import { OptionError } from './errors.js';
 
 /** Checks the allowed origins: `*`, or origins such as http://localhost:3000 (and `null`). */
 export function parseCorsOrigins(value: string | readonly string[]): CorsOrigins {
   const entries = (typeof value === 'string' ? value.split(',') : [...value]).map((e) => e.trim()).filter((e) => e !== '');
-  if (entries.length === 0) throw new ConfigError('options', 'cors', 'names no origin: give * or origins such as http://localhost:3000');
+  if (entries.length === 0) throw OptionError.at('cors', 'names no origin: give * or origins such as http://localhost:3000');
   if (entries.includes('*')) {
-    if (entries.length > 1) throw new ConfigError('options', 'cors', '* allows every origin and cannot be combined with others');
+    if (entries.length > 1) throw OptionError.at('cors', '* allows every origin and cannot be combined with others');
     return '*';
   }
   for (const entry of entries) {
@@ -19,7 +19,7 @@ export function parseCorsOrigins(value: string | readonly string[]): CorsOrigins
       origin = undefined;
     }
     if (origin !== entry || !/^https?:/.test(entry)) {
-      throw new ConfigError('options', 'cors', `"${entry}" is not an origin: give the scheme, host and port only, such as http://localhost:3000`);
+      throw OptionError.at('cors', `"${entry}" is not an origin: give the scheme, host and port only, such as http://localhost:3000`);
     }
   }
   return new Set(entries);

@@ -10,7 +10,12 @@ export class ConfigError extends Error {
   }
 }
 
-/** An option (of startSandbox, createApp or the CLI) that cannot work as given. */
+/** An option (of startSandbox, createApp, the testing helpers or the CLI) that cannot work as given: the one class for them all. */
 export class OptionError extends Error {
   override name = 'OptionError';
+
+  /** The option `name` and what is wrong with it: "options: at cors: names no origin". */
+  static at(name: string, problem: string): OptionError {
+    return new OptionError(`options: at ${name}: ${problem}`);
+  }
 }

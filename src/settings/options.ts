@@ -17,7 +17,7 @@ import { generateSigningKey, signingKeyFromPem, type SigningKey } from '../token
 import { shippedFile } from '../shipped/files.js';
 import { demoClientsFile, loadClientsFile, parseClientsFile } from './clients-file.js';
 import { DEFAULTS } from './defaults.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, OptionError } from './errors.js';
 import type { SandboxConfig } from '../oauth/services.js';
 import { resolveResilience, type ResilienceOptions } from './resilience.js';
 import { loadScenarioDir, shippedScenariosDir } from './scenario-files.js';
@@ -80,7 +80,7 @@ export interface SandboxOptions extends ResilienceOptions {
 
 function positiveWhole(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < 0) throw new ConfigError('options', name, `must be a non-negative whole number, got ${String(value)}`);
+  if (!Number.isInteger(v) || v < 0) throw OptionError.at(name, `must be a non-negative whole number, got ${String(value)}`);
   return v;
 }
 
@@ -110,10 +110,10 @@ function normaliseIssuer(issuer: string): string {
   try {
     url = new URL(issuer);
   } catch {
-    throw new ConfigError('options', 'issuer', `must be an absolute URL, got "${issuer}"`);
+    throw OptionError.at('issuer', `must be an absolute URL, got "${issuer}"`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('options', 'issuer', 'must be an http or https URL');
-  if (url.search || url.hash) throw new ConfigError('options', 'issuer', 'must have no query or fragment (RFC 8414 §2)');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw OptionError.at('issuer', 'must be an http or https URL');
+  if (url.search || url.hash) throw OptionError.at('issuer', 'must have no query or fragment (RFC 8414 §2)');
   return url.href.replace(/\/$/, '');
 }
 
@@ -134,9 +134,9 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
     jwksTimeoutMs: positiveWhole('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs),
   };
   const lifetime = positiveWhole('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULTS.tokenLifetimeSeconds);
-  if (lifetime < 1) throw new ConfigError('options', 'tokenLifetimeSeconds', 'must be at least 1');
+  if (lifetime < 1) throw OptionError.at('tokenLifetimeSeconds', 'must be at least 1');
   const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
-  if (options.deviceCodeLifetimeSeconds === 0) throw new ConfigError('options', 'deviceCodeLifetimeSeconds', 'must be at least 1');
+  if (options.deviceCodeLifetimeSeconds === 0) throw OptionError.at('deviceCodeLifetimeSeconds', 'must be at least 1');
   const fixedIssuer = options.issuer === undefined ? undefined : normaliseIssuer(options.issuer);
   const replay = memoryReplayStore(options.replayCapacity);
   const devices = memoryDeviceCodeStore();

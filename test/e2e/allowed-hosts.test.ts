@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { checkServerIdentity } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/app.js';
-import { ConfigError } from '../../src/settings/errors.js';
+import { OptionError } from '../../src/settings/errors.js';
 import { startSandbox, type RunningSandbox, type StartOptions } from '../../src/server/server.js';
 import { launchChromium } from '../support/browser.js';
 import { DEMO, deviceClientAuth } from '../support/clients.js';
@@ -181,8 +181,8 @@ describe('with allowed hosts', () => {
     [['sandbox:4010'], /"sandbox:4010" is not a host name/],
     [['a/b'], /"a\/b" is not a host name/],
     [['*', 'sandbox'], /\* allows every host and cannot be combined with others/],
-  ])('refuses allowedHosts %j with a ConfigError', (allowedHosts, message) => {
-    expect(() => createApp({ allowedHosts })).toThrow(ConfigError);
+  ])('refuses allowedHosts %j with an OptionError', (allowedHosts, message) => {
+    expect(() => createApp({ allowedHosts })).toThrow(OptionError);
     expect(() => createApp({ allowedHosts })).toThrow(message);
   });
 });

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/app.js';
-import { ConfigError } from '../../src/settings/errors.js';
+import { OptionError } from '../../src/settings/errors.js';
 import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { launchChromium } from '../support/browser.js';
 import { contractProblems } from '../support/contract-validator.js';
@@ -128,7 +128,7 @@ describe('bad --cors values', () => {
     ['ftp://files.example.test', /not an origin/],
     ['*, http://localhost:3000', /cannot be combined/],
   ])('refuses %j', (value, problem) => {
-    expect(() => createApp({ cors: value })).toThrow(ConfigError);
+    expect(() => createApp({ cors: value })).toThrow(OptionError);
     expect(() => createApp({ cors: value })).toThrow(problem);
   });
 });
