@@ -10,8 +10,23 @@ export type ConnectionFault = 'connection-reset' | 'empty-reply';
 /** Transport faults: deliberately outside the contract. */
 export type Fault = BodyFault | ConnectionFault;
 
+/**
+ * A change to the real token a 200 issues, for testing how a client copes with a token response
+ * that is unusual (no scope) or wrong (no expires_in, an unknown token_type).
+ */
+export interface TokenChange {
+  /** Members left out of the token response. */
+  omit?: readonly ('expires_in' | 'scope' | 'token_type')[];
+  /** Members given another value. */
+  set?: { token_type?: string };
+}
+
 export interface ScenarioResponse {
   status: number;
+  /** A change to the token a 200 issues. */
+  token?: TokenChange;
+  /** Deliberately outside openapi/token.yaml (a client-test answer): the body is not held to the contract. */
+  outsideContract?: boolean;
   /** A named example of the status in openapi/token.yaml. */
   example?: string;
   /** Lower-cased header name → value. */

@@ -1,7 +1,15 @@
 /** Turns a selected scenario's response into the HTTP response, filled in from the contract. */
 import type { TokenContract } from '../contract/document.js';
 import { defaultHeaders, jsonResponse, type AccessTokenBody } from '../http/responses.js';
-import type { ScenarioResponse } from './model.js';
+import type { ScenarioResponse, TokenChange } from './model.js';
+
+/** The token response with a scenario's change applied. */
+export function changeToken(token: AccessTokenBody, change: TokenChange | undefined): Record<string, unknown> {
+  if (!change) return token;
+  const changed: Record<string, unknown> = { ...token, ...change.set };
+  for (const member of change.omit ?? []) delete changed[member];
+  return changed;
+}
 
 export async function renderScenario(
   spec: ScenarioResponse,
@@ -13,7 +21,7 @@ export async function renderScenario(
   let body: unknown;
   if (spec.body !== undefined) body = spec.body;
   else if (spec.example !== undefined) body = documented.examples.get(spec.example);
-  else if (spec.status === 200) body = await issueToken();
+  else if (spec.status === 200) body = changeToken(await issueToken(), spec.token);
   else body = documented.examples.values().next().value;
   return jsonResponse(spec.status, body, interactionId, { ...defaultHeaders(spec.status), ...spec.headers });
 }

@@ -6,9 +6,10 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TokenContract } from '../contract/document.js';
+import type { ResponseContract, TokenContract } from '../contract/document.js';
 import type { Check } from '../contract/schema.js';
-import { INTERACTION_ID } from '../http/responses.js';
+import { INTERACTION_ID, type AccessTokenBody } from '../http/responses.js';
+import { changeToken } from '../scenarios/render.js';
 import type { Delay, Fault, Scenario, ScenarioResponse, ScenarioStep, SequenceKey } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
 import { shippedFile } from '../shipped/files.js';
@@ -119,7 +120,7 @@ function checkDelay(file: string, where: string, delay: Delay | undefined): void
 /** One answer (a scenario's response, or a step of its sequence), checked against the contract. */
 function toStep(file: string, where: string, raw: RawStep, contract: TokenContract): ScenarioStep {
   checkDelay(file, `${where}.delay`, raw.delay);
-  const { status, example, body, fault, delay } = raw;
+  const { status, example, body, fault, delay, token, outsideContract } = raw;
   if (fault === 'connection-reset' || fault === 'empty-reply') {
     const extra = (['status', 'example', 'headers', 'body'] as const).find((k) => raw[k] !== undefined);
     if (extra) throw new ConfigError(file, `${where}.${extra}`, `a ${fault} sends no response, so it takes no ${extra}`);
@@ -145,9 +146,12 @@ function toStep(file: string, where: string, raw: RawStep, contract: TokenContra
   }
   if (body !== undefined) {
     if (!documented.body) throw new ConfigError(file, `${where}.body`, `status ${status} is documented without a body`);
-    const bad = documented.body(body);
-    if (bad) throw new ConfigError(file, `${where}.body${bad.path}`, `${bad.message} (the schema of status ${status})`);
+    const bad = outsideContract ? undefined : documented.body(body);
+    if (bad) {
+      throw new ConfigError(file, `${where}.body${bad.path}`, `${bad.message} (the schema of status ${status}; mark the response outsideContract: true if that is the point)`);
+    }
   }
+  if (token !== undefined) checkTokenChange(file, `${where}.token`, raw, documented, outsideContract === true);
 
   const headers = lowerKeys(raw.headers);
   for (const [name, value] of Object.entries(headers ?? {})) {
@@ -159,7 +163,17 @@ function toStep(file: string, where: string, raw: RawStep, contract: TokenContra
     if (bad) throw new ConfigError(file, at, `${bad.message} (as openapi/token.yaml documents it for status ${status})`);
   }
 
-  return { status, example, body, headers, delay, fault };
+  return { status, example, body, headers, delay, fault, token, outsideContract };
+}
+
+/** A token change applies to the token a 200 issues, and keeps it inside the contract unless marked. */
+function checkTokenChange(file: string, where: string, raw: RawStep, documented: ResponseContract, outside: boolean): void {
+  if (raw.status !== 200 || raw.body !== undefined || raw.example !== undefined) {
+    throw new ConfigError(file, where, 'changes the token a 200 issues, so it needs status 200 and no body or example');
+  }
+  const sample = documented.examples.values().next().value as AccessTokenBody | undefined;
+  const bad = sample && !outside ? documented.body?.(changeToken(sample, raw.token)) : undefined;
+  if (bad) throw new ConfigError(file, where, `makes a token outside the contract: ${bad.message}; mark the response outsideContract: true if that is the point`);
 }
 
 /** Loads every scenario file of a folder; names must be unique across files. */
