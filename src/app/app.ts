@@ -52,8 +52,8 @@ export function createApp(options: SandboxOptions = {}): SandboxApp {
   app.get('/.well-known/oauth-authorization-server', (c) => metadata(c.req.raw, c.get('interactionId'), c.get('notes')));
   app.get('/jwks', (c) => jwks(c.req.raw, c.get('interactionId'), c.get('notes')));
   app.post(DEVICE_AUTHORIZATION_PATH, (c) => deviceAuthorization(c.req.raw, c.get('interactionId'), exchange(c)));
-  app.get(VERIFICATION_PATH, (c) => verification.show(c.req.raw, c.get('interactionId')));
-  app.post(VERIFICATION_PATH, (c) => verification.decide(c.req.raw, c.get('interactionId'), transportOf(c.env)));
+  app.get(VERIFICATION_PATH, (c) => verification.show(c.req.raw, c.get('interactionId'), c.get('notes')));
+  app.post(VERIFICATION_PATH, (c) => verification.decide(c.req.raw, c.get('interactionId'), c.get('notes'), transportOf(c.env)));
   app.notFound((c) => {
     c.get('notes').refusal = 'route.not_found';
     return errorList(404, [`Not found: ${c.req.method} ${new URL(c.req.url).pathname}`], c.get('interactionId'));

@@ -83,6 +83,12 @@ export const REFUSAL_CODES = {
   'device_code.slow_down': 'the device polled faster than its interval',
   'device_code.denied': 'the user denied the device authorization',
   'device_code.pending': 'the user has not decided yet',
+  'user_code.missing': 'the verification page was sent no user code',
+  'user_code.format': 'the typed user code is not 8 letters of the user-code alphabet',
+  'user_code.unknown': 'no device authorization has the user code',
+  'user_code.expired': "the user code's device authorization is past its lifetime",
+  'user_code.used': "the user code's device authorization was already decided",
+  'user_code.decision': 'the verification form carries no decision, or one other than approve and deny',
 } as const satisfies Record<string, string>;
 
 /**

