@@ -15,4 +15,6 @@ export type { ClientAuthenticator, Authentication, AuthenticatedClient, RequestC
 export type { TokenIssuer, TokenGrant, IssueContext } from './tokens/access-token.js';
 export { createClientAssertion, readPrivateKey, type AssertionOptions } from './tokens/client-assertion.js';
 export type { TokenInput } from './contract/request.js';
+// A custom ClientAuthenticator refuses with these, so its refusals carry codes like the sandbox's own.
+export { REFUSAL_CODES, CONTRACT_RULES, invalidClient, invalidRequest, type Refusal, type RefusalCode } from './http/refusal.js';
 export type { paths, components } from './generated/token.js';

@@ -9,6 +9,7 @@ import { connectSandbox, type ConnectOptions, type ConnectedSandbox } from './te
 export { connectSandbox, type ConnectOptions, type ConnectedSandbox, type ClientAssertionOptions } from './testing/connect.js';
 export type { ClientKey } from './testing/client-keys.js';
 export type { RequestsQuery } from './testing/journal-query.js';
+export type { RefusalCode } from './http/refusal.js';
 export type { JournalEntry } from './state/index.js';
 
 /** startSandbox's options, less what the helpers decide (a free port, the control API on). */

@@ -52,15 +52,16 @@ export function createApp(options: SandboxOptions = {}, listeners: Readonly<List
   }
   const exchange = (c: { get(k: 'notes'): ObservedEnv['Variables']['notes']; env: unknown }) => ({ notes: c.get('notes'), transport: transportOf(c.env) });
   app.post('/token', (c) => token(c.req.raw, c.get('interactionId'), exchange(c)));
-  app.get('/.well-known/openid-configuration', (c) => metadata(c.req.raw, c.get('interactionId')));
-  app.get('/.well-known/oauth-authorization-server', (c) => metadata(c.req.raw, c.get('interactionId')));
-  app.get('/jwks', (c) => jwks(c.req.raw, c.get('interactionId')));
+  app.get('/.well-known/openid-configuration', (c) => metadata(c.req.raw, c.get('interactionId'), c.get('notes')));
+  app.get('/.well-known/oauth-authorization-server', (c) => metadata(c.req.raw, c.get('interactionId'), c.get('notes')));
+  app.get('/jwks', (c) => jwks(c.req.raw, c.get('interactionId'), c.get('notes')));
   app.post(DEVICE_AUTHORIZATION_PATH, (c) => deviceAuthorization(c.req.raw, c.get('interactionId'), exchange(c)));
-  app.get(VERIFICATION_PATH, (c) => verification.show(c.req.raw, c.get('interactionId')));
-  app.post(VERIFICATION_PATH, (c) => verification.decide(c.req.raw, c.get('interactionId'), transportOf(c.env)));
-  app.notFound((c) =>
-    errorList(404, [`Not found: ${c.req.method} ${new URL(c.req.url).pathname}`], c.get('interactionId')),
-  );
+  app.get(VERIFICATION_PATH, (c) => verification.show(c.req.raw, c.get('interactionId'), c.get('notes')));
+  app.post(VERIFICATION_PATH, (c) => verification.decide(c.req.raw, c.get('interactionId'), c.get('notes'), transportOf(c.env)));
+  app.notFound((c) => {
+    c.get('notes').refusal = 'route.not_found';
+    return errorList(404, [`Not found: ${c.req.method} ${new URL(c.req.url).pathname}`], c.get('interactionId'));
+  });
   app.onError((err, c) => {
     console.error(`[fapi-token-sandbox] unexpected error: ${err instanceof Error ? err.stack : String(err)}`);
     return errorList(500, ['Internal Server Error'], c.get('interactionId') ?? randomUUID());

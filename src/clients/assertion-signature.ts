@@ -10,6 +10,7 @@ import { errors, type CompactJWSHeaderParameters, type JWTVerifyGetKey, type Pro
 import { verifyJwsSignature } from '../tokens/jws.js';
 import { WeakKeyError } from './client-keys.js';
 import { MIN_RSA_BITS, type SigningAlg } from '../tokens/algorithms.js';
+import { invalidClient, type Refusal } from '../http/refusal.js';
 
 /** Base64url without padding, of a length that decodes (RFC 7515 §2). */
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -35,17 +36,23 @@ function usableKey(key: unknown, alg: SigningAlg): KeyObject | undefined {
 }
 
 /** Why the client's keys cannot be had for this assertion. */
-function keyFailure(err: unknown, header: ProtectedHeaderParameters): string {
+function keyFailure(err: unknown, header: ProtectedHeaderParameters): Refusal {
   const keyHint = `kid ${header.kid === undefined ? '(none)' : header.kid}, alg ${header.alg}`;
-  if (err instanceof WeakKeyError) return `the client's key is an RSA key of ${err.bits} bits; FAPI requires at least ${MIN_RSA_BITS}`;
-  if (err instanceof errors.JWKSNoMatchingKey) return `no registered key of the client matches the client_assertion (${keyHint})`;
-  if (err instanceof errors.JWKSMultipleMatchingKeys) return `several registered keys match the client_assertion (${keyHint}); send a kid`;
-  if (err instanceof errors.JWKSTimeout) return "the client's jwks_uri did not answer in time";
+  if (err instanceof WeakKeyError) {
+    return invalidClient('client.key.weak', `the client's key is an RSA key of ${err.bits} bits; FAPI requires at least ${MIN_RSA_BITS}`);
+  }
+  if (err instanceof errors.JWKSNoMatchingKey) {
+    return invalidClient('client.key.no_match', `no registered key of the client matches the client_assertion (${keyHint})`);
+  }
+  if (err instanceof errors.JWKSMultipleMatchingKeys) {
+    return invalidClient('client.key.ambiguous', `several registered keys match the client_assertion (${keyHint}); send a kid`);
+  }
+  if (err instanceof errors.JWKSTimeout) return invalidClient('client.jwks.timeout', "the client's jwks_uri did not answer in time");
   // A jwks_uri that answers something other than a JWK Set, or cannot be reached: jose's words say which.
-  return `the client's keys cannot be read: ${err instanceof Error ? err.message : String(err)}`;
+  return invalidClient('client.jwks.unreadable', `the client's keys cannot be read: ${err instanceof Error ? err.message : String(err)}`);
 }
 
-export type SignatureVerdict = { payload: Uint8Array } | { refused: string };
+export type SignatureVerdict = { payload: Uint8Array } | { refused: Refusal };
 
 /** The verified payload's bytes, or why the signature is refused. `header` is the decoded first part; its alg is `alg`. */
 export async function verifyAssertionSignature(
@@ -55,9 +62,11 @@ export async function verifyAssertionSignature(
   getKey: JWTVerifyGetKey,
 ): Promise<SignatureVerdict> {
   const [encodedHeader, payload, signature] = assertion.split('.') as [string, string, string];
-  if (header.crit !== undefined) return { refused: 'client_assertion must not carry a crit header parameter; this server understands no JWS extension' };
-  if (header.b64 !== undefined) return { refused: 'client_assertion must not carry the b64 header parameter (RFC 7797)' };
-  if (!decodable(payload) || !decodable(signature)) return { refused: 'client_assertion payload and signature must be base64url without padding (RFC 7515 §2)' };
+  if (header.crit !== undefined) return { refused: invalidClient('assertion.crit', 'client_assertion must not carry a crit header parameter; this server understands no JWS extension') };
+  if (header.b64 !== undefined) return { refused: invalidClient('assertion.b64', 'client_assertion must not carry the b64 header parameter (RFC 7797)') };
+  if (!decodable(payload) || !decodable(signature)) {
+    return { refused: invalidClient('assertion.encoding', 'client_assertion payload and signature must be base64url without padding (RFC 7515 §2)') };
+  }
   let key;
   try {
     key = await getKey(header as CompactJWSHeaderParameters, { payload, signature, protected: encodedHeader });
@@ -65,8 +74,10 @@ export async function verifyAssertionSignature(
     return { refused: keyFailure(err, header) };
   }
   const keyObject = usableKey(key, alg);
-  if (!keyObject) return { refused: `the client's key for the client_assertion cannot verify ${alg}` };
+  if (!keyObject) return { refused: invalidClient('client.key.unusable', `the client's key for the client_assertion cannot verify ${alg}`) };
   // A signature of the wrong length makes node:crypto throw for some keys and answer false for others: both refuse.
   const valid = await verifyJwsSignature(alg, keyObject, `${encodedHeader}.${payload}`, Buffer.from(signature, 'base64url')).catch(() => false);
-  return valid ? { payload: Buffer.from(payload, 'base64url') } : { refused: "client_assertion signature does not verify with the client's registered keys" };
+  return valid
+    ? { payload: Buffer.from(payload, 'base64url') }
+    : { refused: invalidClient('assertion.signature', "client_assertion signature does not verify with the client's registered keys") };
 }

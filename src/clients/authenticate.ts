@@ -4,7 +4,8 @@
  * client certificate is; the client's registration decides which one it must use.
  */
 import { decodeJwt } from 'jose';
-import type { RuleViolation, TokenInput } from '../contract/request.js';
+import type { TokenInput } from '../contract/request.js';
+import { invalidClient, invalidRequest, type Refusal } from '../http/refusal.js';
 import type { ReplayStore } from '../state/replay-store.js';
 import type { CertificateLookup } from './certificate.js';
 import { certificateMismatch } from './mtls.js';
@@ -19,7 +20,7 @@ export interface AuthenticatedClient {
   certificateThumbprint?: string;
 }
 
-export type Authentication = { ok: true; client: AuthenticatedClient } | { ok: false; violation: RuleViolation };
+export type Authentication = { ok: true; client: AuthenticatedClient } | { ok: false; refusal: Refusal };
 
 /** What the transport tells about the request, beyond its form. */
 export interface RequestCredentials {
@@ -32,10 +33,7 @@ export interface ClientAuthenticator {
   authenticate(input: TokenInput, credentials: RequestCredentials): Promise<Authentication>;
 }
 
-const fail = (description: string, error: RuleViolation['error'] = 'invalid_client'): Authentication => ({
-  ok: false,
-  violation: { error, description },
-});
+const fail = (refusal: Refusal): Authentication => ({ ok: false, refusal });
 
 export function registeredClientAuthenticator(
   registry: ClientRegistry,
@@ -47,17 +45,19 @@ export function registeredClientAuthenticator(
   return {
     async authenticate(input, credentials) {
       const { certificate } = credentials;
-      if (certificate.kind === 'malformed') return fail(certificate.reason, 'invalid_request');
+      if (certificate.kind === 'malformed') return fail(invalidRequest('mtls.malformed', certificate.reason));
       const presented = input.clientAssertion !== undefined ? 'private_key_jwt' : certificate.kind === 'present' ? 'tls_client_auth' : undefined;
       if (input.grantType === 'tls_client_auth' && presented !== 'tls_client_auth') {
         return fail(
           input.clientAssertion !== undefined
-            ? 'grant_type tls_client_auth authenticates with a client certificate, not a client assertion'
-            : 'no client certificate was presented; use the mutual-TLS listener',
+            ? invalidClient('mtls.assertion_sent', 'grant_type tls_client_auth authenticates with a client certificate, not a client assertion')
+            : invalidClient('mtls.no_certificate', 'no client certificate was presented; use the mutual-TLS listener'),
         );
       }
       if (presented === undefined) {
-        return fail('no client authentication: send a client assertion (private_key_jwt) or a client certificate (tls_client_auth)');
+        return fail(
+          invalidClient('client.no_authentication', 'no client authentication: send a client assertion (private_key_jwt) or a client certificate (tls_client_auth)'),
+        );
       }
 
       let clientId = input.clientId;
@@ -68,17 +68,17 @@ export function registeredClientAuthenticator(
           const iss = decodeJwt(input.clientAssertion!).iss;
           if (typeof iss === 'string' && iss !== '') clientId = iss;
         } catch {
-          return fail('client_assertion is not a JWT');
+          return fail(invalidClient('assertion.format', 'client_assertion is not a JWT'));
         }
       }
       if (clientId === undefined) {
-        return fail('client_id is required with mutual-TLS client authentication (RFC 8705 §2)', 'invalid_request');
+        return fail(invalidRequest('mtls.client_id', 'client_id is required with mutual-TLS client authentication (RFC 8705 §2)'));
       }
 
       const client = registry.get(clientId);
-      if (!client) return fail(`unknown client_id "${clientId}"`);
+      if (!client) return fail(invalidClient('client.unknown', `unknown client_id "${clientId}"`));
       if (client.authMethod !== presented) {
-        return fail(`client "${clientId}" is registered for ${client.authMethod}, but the request used ${presented}`);
+        return fail(invalidClient('client.auth_method', `client "${clientId}" is registered for ${client.authMethod}, but the request used ${presented}`));
       }
 
       const bound =
@@ -96,7 +96,7 @@ export function registeredClientAuthenticator(
       }
 
       const cert = (certificate as Extract<CertificateLookup, { kind: 'present' }>).certificate;
-      if (cert.untrustedReason !== null) return fail(`the client certificate is not trusted: ${cert.untrustedReason}`);
+      if (cert.untrustedReason !== null) return fail(invalidClient('mtls.untrusted', `the client certificate is not trusted: ${cert.untrustedReason}`));
       const mismatch = certificateMismatch(client.certificate!, cert);
       return mismatch ? fail(mismatch) : { ok: true, client: { clientId, registration: client, certificateThumbprint: bound } };
     },

@@ -9,6 +9,7 @@ import type { ReplayStore } from '../state/replay-store.js';
 import { verifyAssertionSignature } from './assertion-signature.js';
 import type { ClientKeys } from './client-keys.js';
 import { type RegisteredClient } from './registry.js';
+import { invalidClient, type Refusal } from '../http/refusal.js';
 import { FAPI_ALGS, type SigningAlg } from '../tokens/algorithms.js';
 
 export interface AssertionPolicy {
@@ -29,28 +30,36 @@ export interface AssertionCheck {
 
 type Claims = Record<string, unknown>;
 
-/** Returns null when the assertion authenticates the client, else why it does not. */
+const refuse = invalidClient;
+
+/** The optional time claims, with the codes of their two checks: a NumericDate, not ahead of now. */
+const TIME_CLAIMS = [
+  ['iat', 'assertion.iat.type', 'assertion.iat.future'],
+  ['nbf', 'assertion.nbf.type', 'assertion.nbf.future'],
+] as const;
+
+/** Returns null when the assertion authenticates the client, else the refusal naming the check. */
 export async function checkClientAssertion(
   assertion: string,
   check: AssertionCheck,
   keys: ClientKeys,
   replay: ReplayStore,
   policy: AssertionPolicy,
-): Promise<string | null> {
+): Promise<Refusal | null> {
   const { client } = check;
-  if (assertion.split('.').length !== 3) return 'client_assertion is not a signed JWT (JWS compact serialization)';
+  if (assertion.split('.').length !== 3) return refuse('assertion.format', 'client_assertion is not a signed JWT (JWS compact serialization)');
   let header: ProtectedHeaderParameters;
   try {
     header = decodeProtectedHeader(assertion);
   } catch {
-    return 'client_assertion header is not valid base64url JSON';
+    return refuse('assertion.header', 'client_assertion header is not valid base64url JSON');
   }
   const alg = header.alg;
   if (typeof alg !== 'string' || !FAPI_ALGS.includes(alg as SigningAlg)) {
-    return `client_assertion alg ${String(alg)} is not allowed; FAPI allows ${FAPI_ALGS.join(' and ')}`;
+    return refuse('assertion.alg', `client_assertion alg ${String(alg)} is not allowed; FAPI allows ${FAPI_ALGS.join(' and ')}`);
   }
   if (client.signingAlg !== undefined && alg !== client.signingAlg) {
-    return `client_assertion alg ${alg} is not the client's registered token_endpoint_auth_signing_alg ${client.signingAlg}`;
+    return refuse('assertion.alg.registered', `client_assertion alg ${alg} is not the client's registered token_endpoint_auth_signing_alg ${client.signingAlg}`);
   }
 
   const verdict = await verifyAssertionSignature(assertion, header, alg as SigningAlg, keys.resolverFor(client));
@@ -60,44 +69,44 @@ export async function checkClientAssertion(
   try {
     claims = JSON.parse(new TextDecoder().decode(verdict.payload)) as Claims;
   } catch {
-    return 'client_assertion payload is not JSON';
+    return refuse('assertion.payload.json', 'client_assertion payload is not JSON');
   }
-  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) return 'client_assertion payload is not a JSON object';
+  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) return refuse('assertion.payload.object', 'client_assertion payload is not a JSON object');
   return checkClaims(claims, check, replay, policy);
 }
 
-function checkClaims(claims: Claims, check: AssertionCheck, replay: ReplayStore, policy: AssertionPolicy): string | null {
+function checkClaims(claims: Claims, check: AssertionCheck, replay: ReplayStore, policy: AssertionPolicy): Refusal | null {
   const { client, audiences, nowSeconds: now } = check;
   const skew = policy.clockSkewSeconds;
   const id = client.clientId;
 
-  if (claims.iss !== id) return `client_assertion iss must be the client_id "${id}", got ${JSON.stringify(claims.iss)}`;
-  if (claims.sub !== id) return `client_assertion sub must be the client_id "${id}", got ${JSON.stringify(claims.sub)}`;
+  if (claims.iss !== id) return refuse('assertion.iss', `client_assertion iss must be the client_id "${id}", got ${JSON.stringify(claims.iss)}`);
+  if (claims.sub !== id) return refuse('assertion.sub', `client_assertion sub must be the client_id "${id}", got ${JSON.stringify(claims.sub)}`);
 
   const aud = claims.aud;
   const auds = typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? aud : undefined;
-  if (auds === undefined) return 'client_assertion aud is required: the issuer or the token endpoint URL';
+  if (auds === undefined) return refuse('assertion.aud.missing', 'client_assertion aud is required: the issuer or the token endpoint URL');
   if (!auds.some((a) => audiences.includes(a))) {
-    return `client_assertion aud must be the issuer or the token endpoint URL (${audiences.join(', ')}), got ${JSON.stringify(aud)}`;
+    return refuse('assertion.aud', `client_assertion aud must be the issuer or the token endpoint URL (${audiences.join(', ')}), got ${JSON.stringify(aud)}`);
   }
 
   const exp = claims.exp;
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) return 'client_assertion exp is required (a NumericDate)';
-  if (exp <= now - skew) return `client_assertion has expired (exp ${exp}, now ${now}, clock skew ${skew} s)`;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return refuse('assertion.exp.missing', 'client_assertion exp is required (a NumericDate)');
+  if (exp <= now - skew) return refuse('assertion.exp.expired', `client_assertion has expired (exp ${exp}, now ${now}, clock skew ${skew} s)`);
   if (exp > now + policy.maxLifetimeSeconds) {
-    return `client_assertion exp is more than ${policy.maxLifetimeSeconds} s ahead (exp ${exp}, now ${now})`;
+    return refuse('assertion.exp.too_far', `client_assertion exp is more than ${policy.maxLifetimeSeconds} s ahead (exp ${exp}, now ${now})`);
   }
-  for (const claim of ['iat', 'nbf'] as const) {
+  for (const [claim, notADate, future] of TIME_CLAIMS) {
     const value = claims[claim];
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value)) return `client_assertion ${claim} must be a NumericDate`;
-    if (value > now + skew) return `client_assertion ${claim} is in the future (${claim} ${value}, now ${now}, clock skew ${skew} s)`;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return refuse(notADate, `client_assertion ${claim} must be a NumericDate`);
+    if (value > now + skew) return refuse(future, `client_assertion ${claim} is in the future (${claim} ${value}, now ${now}, clock skew ${skew} s)`);
   }
 
   const jti = claims.jti;
-  if (typeof jti !== 'string' || jti === '') return 'client_assertion jti is required';
+  if (typeof jti !== 'string' || jti === '') return refuse('assertion.jti.missing', 'client_assertion jti is required');
   if (!replay.useOnce(`${id}\u0000${jti}`, (exp + skew) * 1000, now * 1000)) {
-    return `client_assertion jti "${jti}" was already used; an assertion is single-use`;
+    return refuse('assertion.jti.replayed', `client_assertion jti "${jti}" was already used; an assertion is single-use`);
   }
   return null;
 }

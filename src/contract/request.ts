@@ -4,7 +4,7 @@
  * a validated TokenInput, or names the first rule broken.
  */
 import type { components } from '../generated/token.js';
-import type { TokenErrorCode } from '../http/responses.js';
+import { invalidRequest, unsupportedGrantType, type Refusal } from '../http/refusal.js';
 import type { TokenContract } from './document.js';
 
 export type TokenRequest = components['schemas']['TokenRequest'];
@@ -24,46 +24,39 @@ export interface TokenInput {
   fields: Readonly<Record<string, string>>;
 }
 
-export interface RuleViolation {
-  error: TokenErrorCode;
-  description: string;
-}
+export type Validated<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; violation: RuleViolation };
-
-const invalid = (description: string): { ok: false; violation: RuleViolation } => ({
-  ok: false,
-  violation: { error: 'invalid_request', description },
-});
+const refused = (refusal: Refusal): { ok: false; refusal: Refusal } => ({ ok: false, refusal });
 
 /** Checks the request headers the contract documents. */
-export function checkHeaders(contract: TokenContract, headers: Headers): RuleViolation | undefined {
+export function checkHeaders(contract: TokenContract, headers: Headers): Refusal | undefined {
   for (const rule of contract.headers) {
     const value = headers.get(rule.name);
     if (value === null) continue;
     const problem = rule.check(value);
-    if (problem) return { error: 'invalid_request', description: `header ${rule.name} ${problem.message}` };
+    if (problem) return invalidRequest(`header.${rule.name}.${problem.rule}`, `header ${rule.name} ${problem.message}`);
   }
   return undefined;
 }
 
 /** Fields each grant cannot do without, beyond what the contract checks per field. */
-function missingForGrant(input: TokenInput): string | undefined {
+function missingForGrant(input: TokenInput): Refusal | undefined {
+  const noClientId = invalidRequest('form.client_id.missing', `client_id is required with grant_type ${input.grantType}`);
   switch (input.grantType) {
     case 'private_key_jwt':
-      if (input.clientId === undefined) return 'client_id is required with grant_type private_key_jwt';
+      if (input.clientId === undefined) return noClientId;
       if (input.fields.client_assertion_type === undefined) {
-        return 'client_assertion_type is required with grant_type private_key_jwt';
+        return invalidRequest('form.client_assertion_type.missing', 'client_assertion_type is required with grant_type private_key_jwt');
       }
       if (input.clientAssertion === undefined) {
-        return 'client_assertion (or assertion) is required with grant_type private_key_jwt';
+        return invalidRequest('form.client_assertion.missing', 'client_assertion (or assertion) is required with grant_type private_key_jwt');
       }
       return undefined;
     case 'tls_client_auth':
-      return input.clientId === undefined ? 'client_id is required with grant_type tls_client_auth' : undefined;
+      return input.clientId === undefined ? noClientId : undefined;
     case DEVICE_CODE_GRANT:
-      if (input.deviceCode === undefined) return `device_code is required with grant_type ${DEVICE_CODE_GRANT}`;
-      return input.clientId === undefined ? `client_id is required with grant_type ${DEVICE_CODE_GRANT}` : undefined;
+      if (input.deviceCode === undefined) return invalidRequest('form.device_code.missing', `device_code is required with grant_type ${DEVICE_CODE_GRANT}`);
+      return input.clientId === undefined ? noClientId : undefined;
     case 'client_credentials':
       return undefined;
   }
@@ -78,21 +71,21 @@ export function checkTokenForm(contract: TokenContract, fields: Record<string, s
     if (!problem) continue;
     // RFC 6749 §5.2: a well-formed but unknown grant type is unsupported_grant_type.
     if (rule.name === 'grant_type' && value !== '') {
-      return { ok: false, violation: { error: 'unsupported_grant_type', description: `grant_type ${problem.message}` } };
+      return refused(unsupportedGrantType('form.grant_type.unsupported', `grant_type ${problem.message}`));
     }
-    return invalid(`${rule.name} ${problem.message}`);
+    return refused(invalidRequest(`form.${rule.name}.${problem.rule}`, `${rule.name} ${problem.message}`));
   }
 
   const { client_assertion: clientAssertion, assertion } = fields;
   if (clientAssertion !== undefined && assertion !== undefined && clientAssertion !== assertion) {
-    return invalid('client_assertion and assertion carry different values; send the assertion once');
+    return refused(invalidRequest('form.assertion.conflict', 'client_assertion and assertion carry different values; send the assertion once'));
   }
   const anyAssertion = clientAssertion ?? assertion;
   if (anyAssertion !== undefined && fields.client_assertion_type === undefined) {
-    return invalid(`client_assertion_type is required with a client assertion and must be ${JWT_BEARER}`);
+    return refused(invalidRequest('form.client_assertion_type.missing', `client_assertion_type is required with a client assertion and must be ${JWT_BEARER}`));
   }
   if (fields.client_assertion_type !== undefined && anyAssertion === undefined) {
-    return invalid('client_assertion (or assertion) is required with client_assertion_type');
+    return refused(invalidRequest('form.client_assertion.missing', 'client_assertion (or assertion) is required with client_assertion_type'));
   }
 
   const input: TokenInput = {
@@ -104,5 +97,5 @@ export function checkTokenForm(contract: TokenContract, fields: Record<string, s
     fields,
   };
   const missing = missingForGrant(input);
-  return missing === undefined ? { ok: true, value: input } : invalid(missing);
+  return missing === undefined ? { ok: true, value: input } : refused(missing);
 }

@@ -5,18 +5,20 @@
  * contract change can never be silently ignored by the server.
  */
 import { isIP } from 'node:net';
+import type { ContractRule } from '../http/refusal.js';
 
 export type Schema = Record<string, unknown>;
-/** Where in the value a rule failed (".response.status", "[2]", "" for the value itself) and why. */
+/** Where in the value a rule failed (".response.status", "[2]", "" for the value itself), which rule, and why. */
 export interface Problem {
   path: string;
+  rule: ContractRule;
   message: string;
 }
 /** Returns undefined when the value is valid, else the first problem found. */
 export type Check = (value: unknown) => Problem | undefined;
 
-const problem = (message: string): Problem => ({ path: '', message });
-const nested = (segment: string, inner: Problem): Problem => ({ path: segment + inner.path, message: inner.message });
+const problem = (rule: ContractRule, message: string): Problem => ({ path: '', rule, message });
+const nested = (segment: string, inner: Problem): Problem => ({ ...inner, path: segment + inner.path });
 
 const ANNOTATIONS = new Set([
   'title', 'description', 'example', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly', '$comment',
@@ -98,7 +100,7 @@ function compileKeyword(keyword: string, arg: unknown, schema: Schema, doc: unkn
   switch (keyword) {
     case 'type': {
       const expected = arg as string;
-      const found = problem(`must be of type ${expected}`);
+      const found = problem('type', `must be of type ${expected}`);
       return (v) => {
         const actual = typeOf(v);
         return actual === expected || (expected === 'number' && actual === 'integer') ? undefined : found;
@@ -107,42 +109,42 @@ function compileKeyword(keyword: string, arg: unknown, schema: Schema, doc: unkn
     case 'enum': {
       const allowed = arg as unknown[];
       const list = allowed.map(quote).join(', ');
-      const found = problem(allowed.length === 1 ? `must be ${list}` : `must be one of: ${list}`);
+      const found = problem('enum', allowed.length === 1 ? `must be ${list}` : `must be one of: ${list}`);
       return (v) => (allowed.includes(v) ? undefined : found);
     }
     case 'minLength': {
       const min = arg as number;
-      const found = problem(min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
+      const found = problem('length', min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
       return (v) => (typeof v === 'string' && v.length < min * 2 && codePoints(v) < min ? found : undefined);
     }
     case 'maxLength': {
       const max = arg as number;
-      const found = problem(`must be at most ${max} characters`);
+      const found = problem('length', `must be at most ${max} characters`);
       return (v) => (typeof v === 'string' && v.length > max && codePoints(v) > max ? found : undefined);
     }
     case 'pattern': {
       const re = new RegExp(arg as string, 'u');
-      const found = problem(`must match the pattern ${arg as string}`);
+      const found = problem('pattern', `must match the pattern ${arg as string}`);
       return (v) => (typeof v === 'string' && !re.test(v) ? found : undefined);
     }
     case 'format': {
       const test = FORMATS[arg as string];
       if (!test) throw new SchemaError(`unsupported format: ${String(arg)}`);
-      const found = problem(`must be a valid ${arg as string} address`);
+      const found = problem('format', `must be a valid ${arg as string} address`);
       return (v) => (typeof v === 'string' && !test(v) ? found : undefined);
     }
     case 'minimum':
     case 'maximum': {
       const bound = arg as number;
       const isMin = keyword === 'minimum';
-      const found = problem(`must be at ${isMin ? 'least' : 'most'} ${bound}`);
+      const found = problem('range', `must be at ${isMin ? 'least' : 'most'} ${bound}`);
       return (v) => (typeof v === 'number' && (isMin ? v < bound : v > bound) ? found : undefined);
     }
     case 'minItems':
     case 'minProperties': {
       const min = arg as number;
       const what = keyword === 'minItems' ? 'item' : 'property';
-      const found = problem(`must have at least ${min} ${what}${min === 1 ? '' : 's'}`);
+      const found = problem('count', `must have at least ${min} ${what}${min === 1 ? '' : 's'}`);
       return (v) => {
         const size = Array.isArray(v) ? v.length : typeOf(v) === 'object' ? Object.keys(v as object).length : min;
         return size < min ? found : undefined;
@@ -164,7 +166,7 @@ function compileKeyword(keyword: string, arg: unknown, schema: Schema, doc: unkn
       return (v) => {
         if (typeOf(v) !== 'object') return undefined;
         const missing = names.find((n) => !Object.hasOwn(v as object, n));
-        return missing === undefined ? undefined : problem(`must have the property "${missing}"`);
+        return missing === undefined ? undefined : problem('required', `must have the property "${missing}"`);
       };
     }
     case 'properties': {
@@ -185,7 +187,7 @@ function compileKeyword(keyword: string, arg: unknown, schema: Schema, doc: unkn
     case 'additionalProperties': {
       const known = new Set(Object.keys((schema.properties as object | undefined) ?? {}));
       const extraCheck: Check =
-        arg === false ? () => problem('is not a known property') : compileSchema(arg, doc);
+        arg === false ? () => problem('property', 'is not a known property') : compileSchema(arg, doc);
       return (v) => {
         if (typeOf(v) !== 'object') return undefined;
         for (const [key, value] of Object.entries(v as object)) {
@@ -199,13 +201,15 @@ function compileKeyword(keyword: string, arg: unknown, schema: Schema, doc: unkn
     case 'anyOf': {
       const options = (arg as unknown[]).map((sub) => compileSchema(sub, doc));
       return (v) => {
-        const messages: string[] = [];
+        const found: Problem[] = [];
         for (const option of options) {
-          const found = option(v);
-          if (found === undefined) return undefined;
-          messages.push(found.path ? `${found.path.slice(1)} ${found.message}` : found.message);
+          const one = option(v);
+          if (one === undefined) return undefined;
+          found.push(one);
         }
-        return problem(messages.join(', or '));
+        // Alternatives that all broke the same rule (ipv4 or ipv6: format) broke that rule.
+        const rule = found.every((f) => f.rule === found[0]!.rule) ? found[0]!.rule : 'any_of';
+        return problem(rule, found.map((f) => (f.path ? `${f.path.slice(1)} ${f.message}` : f.message)).join(', or '));
       };
     }
     default:

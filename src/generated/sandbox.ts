@@ -270,6 +270,12 @@ export interface components {
             /** @description The status sent; null when a transport fault sent none. */
             status: number | null;
             /**
+             * @description The stable code of the check that refused the request (e.g. `assertion.aud`,
+             *     `form.scope.pattern`, `host.not_allowed`; README "Refusal codes" lists them all); null
+             *     when nothing refused it. The response body is the provider's (error, error_description).
+             */
+            refusal: string | null;
+            /**
              * @description The transport fault performed, if any.
              * @enum {string|null}
              */

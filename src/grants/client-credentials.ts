@@ -13,7 +13,7 @@ export const clientCredentialsGrant: GrantHandler = {
   registeredGrant: CLIENT_CREDENTIALS,
   async handle(input, { clientId, registration, certificateThumbprint }) {
     const scope = grantedScope(registration, input.scope);
-    if ('error' in scope) return { ok: false, violation: scope };
+    if ('error' in scope) return { ok: false, refusal: scope };
     return { ok: true, grant: { clientId, scope: scope.scope, certificateThumbprint } };
   },
 };

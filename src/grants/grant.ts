@@ -4,10 +4,11 @@
  * registeredGrant: it applies only the grant's own rules.
  */
 import type { AuthenticatedClient } from '../clients/authenticate.js';
-import type { GrantType, RuleViolation, TokenInput } from '../contract/request.js';
+import type { GrantType, TokenInput } from '../contract/request.js';
+import type { Refusal } from '../http/refusal.js';
 import type { TokenGrant } from '../tokens/access-token.js';
 
-export type GrantOutcome = { ok: true; grant: TokenGrant } | { ok: false; violation: RuleViolation };
+export type GrantOutcome = { ok: true; grant: TokenGrant } | { ok: false; refusal: Refusal };
 
 export interface GrantHandler {
   /** The grant_type values this handler answers. */

@@ -9,13 +9,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { isLoopback } from './network.js';
 import { transportOf, type RequestNotes } from './exchange.js';
-import { tokenError } from './responses.js';
+import { invalidRequest, refusalResponse } from './refusal.js';
 
 /** Every host, or loopback names and these host names (lower case, no trailing dot). */
 export type AllowedHosts = { any: true } | { any: false; names: Set<string> };
-
-/** The check this refusal names in the log line. */
-const HOST_NOT_ALLOWED = 'host_not_allowed';
 
 /** A URL's hostname as compared here: IPv6 without brackets, without the root's trailing dot. */
 export const bare = (hostname: string) => hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
@@ -36,12 +33,13 @@ export function allowedHosts(allowed: AllowedHosts): MiddlewareHandler<{ Variabl
     const hostname = incoming.headers.host === undefined ? undefined : new URL(c.req.url).hostname;
     if (hostname !== undefined && allowsHost(allowed, hostname)) return next();
 
-    c.get('notes').refused = { check: HOST_NOT_ALLOWED, host: hostname?.slice(0, 253) ?? null };
+    const notes = c.get('notes');
+    notes.refusedHost = hostname?.slice(0, 253) ?? null;
     const shown = hostname === undefined ? undefined : quotable(hostname);
     const description =
       hostname === undefined
         ? 'the request has no Host header; this sandbox answers only requests that name a host it serves (localhost, 127.0.0.1, [::1] or one allowed with --allowed-hosts)'
         : `the Host ${shown ?? 'of this request'} is not one this sandbox answers to (localhost, 127.0.0.1, [::1] and the hosts allowed with --allowed-hosts or SANDBOX_ALLOWED_HOSTS); start it with --allowed-hosts ${shown ?? 'NAME'} to serve this name`;
-    return tokenError('invalid_request', description, c.get('interactionId'));
+    return refusalResponse(invalidRequest('host.not_allowed', description), notes, c.get('interactionId'));
   };
 }

@@ -6,11 +6,12 @@
  * a fifth of a forced answer's CPU. In-process (app.fetch) it is read from the Request.
  */
 import type { Transport } from './exchange.js';
+import { invalidRequest, type Refusal } from './refusal.js';
 
-export type BodyResult = { ok: true; text: string } | { ok: false; description: string };
+export type BodyResult = { ok: true; text: string } | ({ ok: false } & Refusal);
 
-const INCOMPLETE: BodyResult = { ok: false, description: 'the request body was not received completely' };
-const tooLarge = (maxBytes: number): BodyResult => ({ ok: false, description: `the request body is larger than ${maxBytes} bytes` });
+const INCOMPLETE: BodyResult = { ok: false, ...invalidRequest('body.incomplete', 'the request body was not received completely') };
+const tooLarge = (maxBytes: number): BodyResult => ({ ok: false, ...invalidRequest('body.too_large', `the request body is larger than ${maxBytes} bytes`) });
 
 export async function readBody(request: Request, maxBytes: number, transport?: Transport): Promise<BodyResult> {
   const declared = request.headers.get('content-length');

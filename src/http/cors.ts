@@ -6,6 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { errorList, INTERACTION_ID } from './responses.js';
+import type { RefusalNotes } from './refusal.js';
 
 /** Every origin, or these serialized origins (`null` included only when listed). */
 export type CorsOrigins = '*' | ReadonlySet<string>;
@@ -25,7 +26,7 @@ const allows = (origins: CorsOrigins, origin: string) => origins === '*' || orig
  * answer to an allowed origin. `methodsAt` gives the methods a path is served with, or undefined
  * for an unknown path (answered 404 like any other).
  */
-export function cors(origins: CorsOrigins, methodsAt: (path: string) => readonly string[] | undefined): MiddlewareHandler<{ Variables: { interactionId: string } }> {
+export function cors(origins: CorsOrigins, methodsAt: (path: string) => readonly string[] | undefined): MiddlewareHandler<{ Variables: { interactionId: string; notes: RefusalNotes } }> {
   return async (c, next) => {
     const origin = c.req.header('origin');
     const methods = c.req.method === 'OPTIONS' ? methodsAt(c.req.path) : undefined;
@@ -41,6 +42,7 @@ export function cors(origins: CorsOrigins, methodsAt: (path: string) => readonly
     if (origin === undefined || requestedMethod === undefined) return new Response(null, { status: 204, headers });
     if (!allows(origins, origin)) {
       const allowed = origins === '*' ? '*' : [...origins].join(', ');
+      c.get('notes').refusal = 'cors.origin';
       return errorList(403, [`CORS: origin ${origin} is not allowed (allowed: ${allowed}); start the sandbox with --cors ${origin} to allow it`], interactionId);
     }
     allowOrigin(headers, origins, origin);

@@ -5,11 +5,12 @@
  */
 import type { HttpBindings } from '@hono/node-server';
 import type { components } from '../generated/sandbox.js';
+import type { RefusalNotes } from './refusal.js';
 
 /** The Node request and response of a real listener; transport faults need the socket. */
 export type Transport = HttpBindings;
 
-export interface RequestNotes {
+export interface RequestNotes extends RefusalNotes {
   /** The form fields, when the body was a form. */
   form?: Readonly<Record<string, string>>;
   /** The scenario that answered. */
@@ -18,8 +19,8 @@ export interface RequestNotes {
   fault?: NonNullable<components['schemas']['JournalEntry']['fault']>;
   /** The status the client saw, when the Response does not tell (transport faults); null for none. */
   status?: number | null;
-  /** A check that refused the request before any route ran, and the host it was refused for (null: none sent). */
-  refused?: { check: string; host: string | null };
+  /** The host a request refused as host.not_allowed named (null: it sent no Host header). */
+  refusedHost?: string | null;
 }
 
 export interface Exchange {

@@ -4,10 +4,9 @@
  * token endpoint lives on its hot path.
  */
 import type { BodyResult } from './body.js';
+import { invalidRequest, type Refusal } from './refusal.js';
 
-export type FormResult =
-  | { ok: true; fields: Record<string, string> }
-  | { ok: false; description: string };
+export type FormResult = { ok: true; fields: Record<string, string> } | ({ ok: false } & Refusal);
 
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
@@ -22,16 +21,16 @@ export function parseForm(contentType: string | null, body: BodyResult): FormRes
   if (!body.ok) return body;
   const { text } = body;
   if (text.length === 0) {
-    return { ok: false, description: `the request body is required (${FORM_TYPE})` };
+    return { ok: false, ...invalidRequest('body.missing', `the request body is required (${FORM_TYPE})`) };
   }
   if (!isFormContentType(contentType)) {
     const got = contentType === null ? 'no Content-Type' : `Content-Type ${contentType}`;
-    return { ok: false, description: `the request body must be ${FORM_TYPE}, got ${got}` };
+    return { ok: false, ...invalidRequest('body.content_type', `the request body must be ${FORM_TYPE}, got ${got}`) };
   }
   const fields: Record<string, string> = Object.create(null);
   for (const [name, value] of new URLSearchParams(text)) {
     // RFC 6749 §3.2: request parameters MUST NOT be included more than once.
-    if (name in fields) return { ok: false, description: `${name} must not be sent more than once` };
+    if (name in fields) return { ok: false, ...invalidRequest('form.repeated', `${name} must not be sent more than once`) };
     fields[name] = value;
   }
   return { ok: true, fields };

@@ -9,13 +9,14 @@
  */
 import type { AuthenticatedClient } from '../clients/authenticate.js';
 import type { SandboxConfig } from './services.js';
-import { checkHeaders, checkTokenForm, type GrantType, type RuleViolation, type TokenInput } from '../contract/request.js';
+import { checkHeaders, checkTokenForm, type GrantType, type TokenInput } from '../contract/request.js';
 import { acceptsJson } from '../http/accept.js';
 import { readBody } from '../http/body.js';
 import type { Exchange } from '../http/exchange.js';
 import { parseForm } from '../http/form.js';
 import { endpointsFor, type Endpoints } from './endpoints.js';
-import { errorList, notAcceptable, rateLimited, tokenError } from '../http/responses.js';
+import { errorList, notAcceptable, rateLimited } from '../http/responses.js';
+import { refusalResponse, unauthorizedClient, type Refusal } from '../http/refusal.js';
 import { clientCertificate } from '../clients/request-certificate.js';
 import { answerScenario } from '../scenarios/answer.js';
 import { isResponseScenario, type DeviceScenario } from '../scenarios/model.js';
@@ -35,6 +36,8 @@ export interface ClientRequest {
   client: AuthenticatedClient;
   /** The device scenario the request selected, on an endpoint that takes device scenarios. */
   scenario?: DeviceScenario;
+  /** Answers a refusal as a token error, its code noted for the journal and the log line. */
+  refuse(refusal: Refusal): Response;
 }
 
 /** What one endpoint says about itself; everything else is the pipeline's. */
@@ -53,8 +56,6 @@ export interface ClientEndpoint {
   handle(request: ClientRequest): Promise<Response>;
 }
 
-const refuse = (violation: RuleViolation, interactionId: string) => tokenError(violation.error, violation.description, interactionId);
-
 export type ClientRequestHandler = (request: Request, interactionId: string, exchange: Exchange) => Promise<Response>;
 
 export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndpoint): ClientRequestHandler {
@@ -62,15 +63,20 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
   const catalogs: ScenarioCatalogs = { response: config.catalog, device: config.deviceCatalog };
   return async (request, interactionId, exchange) => {
     const { headers } = request;
+    const { notes } = exchange;
+    const refuse = (refusal: Refusal) => refusalResponse(refusal, notes, interactionId);
     const form = parseForm(headers.get('content-type'), await readBody(request, config.maxBodyBytes, exchange.transport));
     const fields = form.ok ? form.fields : undefined;
-    exchange.notes.form = fields;
+    notes.form = fields;
     const endpoints = endpointsFor(request.url, config);
 
     const selection = selectScenario(endpoint.scenarios, catalogs, contract, headers, fields);
-    if (selection.kind === 'unknown') return errorList(404, selection.errors, interactionId);
+    if (selection.kind === 'unknown') {
+      notes.refusal = 'scenario.unknown';
+      return errorList(404, selection.errors, interactionId);
+    }
     const scenario = selection.kind === 'scenario' ? selection.scenario : undefined;
-    if (scenario) exchange.notes.scenario = scenario.name;
+    if (scenario) notes.scenario = scenario.name;
     if (scenario && isResponseScenario(scenario)) {
       return answerScenario(scenario, {
         contract, counters: state.counters, request, form: fields, interactionId, exchange,
@@ -79,25 +85,31 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     }
 
     const waitMs = rateLimit && state.rates.take(fields?.client_id ?? '', rateLimit, Date.now());
-    if (waitMs) return rateLimited(waitMs, rateLimit, interactionId);
-    if (!acceptsJson(headers.get('accept'))) return notAcceptable(interactionId);
+    if (waitMs) {
+      notes.refusal = 'rate_limit';
+      return rateLimited(waitMs, rateLimit, interactionId);
+    }
+    if (!acceptsJson(headers.get('accept'))) {
+      notes.refusal = 'accept.not_acceptable';
+      return notAcceptable(interactionId);
+    }
     const badHeader = checkHeaders(contract, headers);
-    if (badHeader) return refuse(badHeader, interactionId);
-    if (!form.ok) return tokenError('invalid_request', form.description, interactionId);
+    if (badHeader) return refuse(badHeader);
+    if (!form.ok) return refuse(form);
     const checked = checkTokenForm(contract, endpoint.ruledFields ? endpoint.ruledFields(form.fields) : form.fields);
-    if (!checked.ok) return refuse(checked.violation, interactionId);
+    if (!checked.ok) return refuse(checked.refusal);
     const input = checked.value;
 
     const auth = await authenticator.authenticate(input, {
       certificate: clientCertificate(headers, exchange.transport, config),
       audiences: endpoint.audiences ? [...endpoints.audiences, ...endpoint.audiences(endpoints)] : endpoints.audiences,
     });
-    if (!auth.ok) return refuse(auth.violation, interactionId);
+    if (!auth.ok) return refuse(auth.refusal);
     const { client } = auth;
     const grant = endpoint.registeredGrant(input);
     if (!client.registration.grantTypes.has(grant)) {
-      return tokenError('unauthorized_client', `client "${client.clientId}" is not registered for the ${grant} grant`, interactionId);
+      return refuse(unauthorizedClient('client.grant_not_registered', `client "${client.clientId}" is not registered for the ${grant} grant`));
     }
-    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client, scenario });
+    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client, scenario, refuse });
   };
 }

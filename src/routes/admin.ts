@@ -67,6 +67,7 @@ function requireBearer(token: string): MiddlewareHandler<ObservedEnv> {
       errors: [presented === undefined ? 'The control API needs Authorization: Bearer <admin token>' : 'The admin token is not valid'],
     };
     const challenge = `Bearer realm="fapi-token-sandbox"${presented === undefined ? '' : ', error="invalid_token"'}`;
+    c.get('notes').refusal = 'control.unauthorized';
     return jsonResponse(401, body, c.get('interactionId'), { 'www-authenticate': challenge });
   };
 }

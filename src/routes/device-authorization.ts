@@ -9,7 +9,7 @@ import type { SandboxConfig } from '../oauth/services.js';
 import { DEVICE_CODE_GRANT } from '../contract/request.js';
 import type { components } from '../generated/sandbox.js';
 import { grantedScope } from '../grants/scope.js';
-import { jsonResponse, tokenError } from '../http/responses.js';
+import { jsonResponse } from '../http/responses.js';
 import { clientRequestHandler, type ClientEndpoint } from '../oauth/client-request.js';
 import { displayUserCode } from '../state/device-codes.js';
 
@@ -25,9 +25,9 @@ export function deviceAuthorizationEndpoint(config: SandboxConfig): ClientEndpoi
     registeredGrant: () => DEVICE_CODE_GRANT,
     // The assertion may be addressed to this endpoint too.
     audiences: (e) => [e.deviceAuthorizationEndpoint, ...(e.mtlsDeviceAuthorizationEndpoint ? [e.mtlsDeviceAuthorizationEndpoint] : [])],
-    async handle({ input, client, scenario, endpoints, interactionId }) {
+    async handle({ input, client, scenario, endpoints, interactionId, refuse }) {
       const scope = grantedScope(client.registration, input.scope);
-      if ('error' in scope) return tokenError(scope.error, scope.description, interactionId);
+      if ('error' in scope) return refuse(scope);
       const authorization = devices.issue(
         {
           clientId: client.clientId,

@@ -1,8 +1,8 @@
 /**
- * Watches every request: one log line each (interaction id, client, scenario, status, time, and
- * as a warning the check that refused it) and a journal entry for each request except the control
- * API's own. Both happen after the answer, from the notes the handlers left; neither ever holds a
- * secret.
+ * Watches every request: one log line each (interaction id, client, scenario, status, time, the
+ * code of the check that refused it; a warning for a refused host name) and a journal entry for
+ * each request except the control API's own. Both happen after the answer, from the notes the
+ * handlers left; neither ever holds a secret.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { SandboxConfig } from '../oauth/services.js';
@@ -27,15 +27,15 @@ export function observe({ state, logger }: SandboxConfig): MiddlewareHandler<Obs
     const { pathname, search } = new URL(c.req.url);
     const status = notes.status !== undefined ? notes.status : c.res.status;
     logger({
-      level: notes.refused ? 'warn' : 'info', msg: 'request', interactionId, method: c.req.method, path: pathname,
+      level: notes.refusedHost !== undefined ? 'warn' : 'info', msg: 'request', interactionId, method: c.req.method, path: pathname,
       client: notes.form?.client_id, scenario: notes.scenario, fault: notes.fault, status, ms: durationMs,
-      refused: notes.refused?.check, host: notes.refused?.host,
+      refusal: notes.refusal, host: notes.refusedHost,
     });
     if (pathname.startsWith(`${ADMIN_BASE}/`)) return;
     state.journal.record({
       time, interactionId, method: c.req.method, path: pathname + search,
       headers: journalHeaders(c.req.raw.headers), form: journalForm(notes.form),
-      scenario: notes.scenario ?? null, status, fault: notes.fault ?? null, durationMs,
+      scenario: notes.scenario ?? null, status, refusal: notes.refusal ?? null, fault: notes.fault ?? null, durationMs,
       clientCertificate: peerCertificate(transportOf(c.env)),
     });
   };

@@ -6,7 +6,7 @@
 import type { SandboxConfig } from '../oauth/services.js';
 import type { TokenInput } from '../contract/request.js';
 import { grantHandlers } from '../grants/index.js';
-import { tokenError, tokenResponse } from '../http/responses.js';
+import { tokenResponse } from '../http/responses.js';
 import { clientRequestHandler, type ClientEndpoint } from '../oauth/client-request.js';
 
 export function tokenEndpoint(config: SandboxConfig): ClientEndpoint {
@@ -16,9 +16,9 @@ export function tokenEndpoint(config: SandboxConfig): ClientEndpoint {
   return {
     scenarios: 'response',
     registeredGrant: (input) => grantOf(input).registeredGrant,
-    async handle({ input, client, endpoints, interactionId }) {
+    async handle({ input, client, endpoints, interactionId, refuse }) {
       const outcome = await grantOf(input).handle(input, client);
-      if (!outcome.ok) return tokenError(outcome.violation.error, outcome.violation.description, interactionId);
+      if (!outcome.ok) return refuse(outcome.refusal);
       return tokenResponse(await config.issuer.issue(outcome.grant, endpoints), interactionId);
     },
   };

@@ -10,6 +10,13 @@ import { CLIENT_CREDENTIALS } from '../grants/client-credentials.js';
 import { acceptsJson } from '../http/accept.js';
 import { endpointsFor } from '../oauth/endpoints.js';
 import { jsonResponse, notAcceptable } from '../http/responses.js';
+import type { RefusalNotes } from '../http/refusal.js';
+
+/** 406 for an Accept without application/json, its code noted. */
+function refuseAccept(notes: RefusalNotes, interactionId: string): Response {
+  notes.refusal = 'accept.not_acceptable';
+  return notAcceptable(interactionId);
+}
 
 type Metadata = components['schemas']['Metadata'];
 type JwkSet = components['schemas']['JwkSet'];
@@ -17,8 +24,8 @@ type JwkSet = components['schemas']['JwkSet'];
 export function metadataHandler(config: SandboxConfig) {
   const grantTypes = [CLIENT_CREDENTIALS, DEVICE_CODE_GRANT];
   const scopes = [...new Set(config.clients.clients.flatMap((c) => [...(c.scopes ?? [])]))];
-  return (request: Request, interactionId: string): Response => {
-    if (!acceptsJson(request.headers.get('accept'))) return notAcceptable(interactionId);
+  return (request: Request, interactionId: string, notes: RefusalNotes): Response => {
+    if (!acceptsJson(request.headers.get('accept'))) return refuseAccept(notes, interactionId);
     const endpoints = endpointsFor(request.url, config);
     const metadata: Metadata = {
       issuer: endpoints.issuer,
@@ -47,8 +54,8 @@ export function metadataHandler(config: SandboxConfig) {
 
 export function jwksHandler(config: SandboxConfig) {
   const jwks: JwkSet = { keys: [config.tokenSigningJwk as JwkSet['keys'][number]] };
-  return (request: Request, interactionId: string): Response => {
-    if (!acceptsJson(request.headers.get('accept'))) return notAcceptable(interactionId);
+  return (request: Request, interactionId: string, notes: RefusalNotes): Response => {
+    if (!acceptsJson(request.headers.get('accept'))) return refuseAccept(notes, interactionId);
     return jsonResponse(200, jwks, interactionId);
   };
 }

@@ -35,6 +35,7 @@ export async function answerScenario(scenario: ResponseScenario, ctx: AnswerCont
   }
   // The other faults act on the socket, which app.fetch has none of.
   if (transport === undefined) {
+    notes.refusal = 'scenario.fault_needs_connection';
     return errorList(500, [`the ${step.fault} fault needs a real connection: start the sandbox with startSandbox()`], ctx.interactionId);
   }
   notes.fault = step.fault;

@@ -1,8 +1,9 @@
 /**
- * requests({ path, clientId, status }): which journal entries a test asks for. The control API
+ * requests({ path, clientId, status, refusal }): which journal entries a test asks for. The control API
  * returns the whole journal; the filter is exact and runs here, so that it works against any
  * sandbox version.
  */
+import type { RefusalCode } from '../http/refusal.js';
 import type { JournalEntry } from '../state/index.js';
 
 export interface RequestsQuery {
@@ -12,6 +13,8 @@ export interface RequestsQuery {
   clientId?: string;
   /** The status sent; null for a transport fault that sent none. */
   status?: number | null;
+  /** The code of the check that refused the request (README "Refusal codes"); null for one not refused. */
+  refusal?: RefusalCode | null;
 }
 
 /** The client of a journaled request, as the sandbox names it (RFC 7523 §3: iss without client_id). */
@@ -31,6 +34,8 @@ function clientOf(entry: JournalEntry): string | undefined {
 
 export function matches(entry: JournalEntry, query: RequestsQuery): boolean {
   if (query.status !== undefined && entry.status !== query.status) return false;
+  // A sandbox older than the refusal field journals none: undefined there is "not refused".
+  if (query.refusal !== undefined && (entry.refusal ?? null) !== query.refusal) return false;
   if (query.path !== undefined && (query.path.includes('?') ? entry.path : entry.path.split('?')[0]) !== query.path) return false;
   return query.clientId === undefined || clientOf(entry) === query.clientId;
 }

@@ -31,12 +31,25 @@ describe('tls_client_auth_san_ip', () => {
   });
 
   it('refuses a certificate without the registered address', () => {
-    expect(certificateMismatch(registeredIp('10.0.0.8'), cert)).toBe(
-      'the client certificate has no subjectAltName matching the registered tls_client_auth_san_ip "10.0.0.8"',
-    );
+    expect(certificateMismatch(registeredIp('10.0.0.8'), cert)).toEqual({
+      error: 'invalid_client',
+      code: 'mtls.san_ip',
+      description: 'the client certificate has no subjectAltName matching the registered tls_client_auth_san_ip "10.0.0.8"',
+    });
   });
 
   it('must be an IP address in the clients file', () => {
     expect(() => registeredIp('san-client.example')).toThrow(/^clients\.yaml: at clients\[0\]\.tls_client_auth_san_ip: /);
+  });
+});
+
+describe('the other subjectAltName kinds', () => {
+  it.each([
+    ['tls_client_auth_san_dns', 'san-client.example', 'mtls.san_dns'],
+    ['tls_client_auth_san_uri', 'https://san-client.example/', 'mtls.san_uri'],
+    ['tls_client_auth_san_email', 'ops@san-client.example', 'mtls.san_email'],
+  ])('refuses a certificate without the registered %s, naming that kind', (field, value, code) => {
+    const [client] = parseClientsFile('clients.yaml', `clients:\n  - { client_id: by-san, token_endpoint_auth_method: tls_client_auth, ${field}: "${value}" }\n`);
+    expect(certificateMismatch(client!.certificate!, cert)).toMatchObject({ error: 'invalid_client', code });
   });
 });

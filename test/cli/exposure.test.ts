@@ -57,7 +57,7 @@ describe('beyond loopback', () => {
       expect(await get(discovery, `localhost:${port}`)).toMatchObject({ status: 200, body: { issuer: `http://localhost:${port}` } });
       expect(await get(discovery, `evil.example:${port}`)).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
       expect((await get(`${s.url}/__sandbox/scenarios`, 'sandbox', { authorization: `Bearer ${token}` })).status).toBe(200);
-      const refusal = /"level":"warn","msg":"request".*"refused":"host_not_allowed","host":"evil\.example"/;
+      const refusal = /"level":"warn","msg":"request".*"refusal":"host\.not_allowed","host":"evil\.example"/;
       for (let i = 0; i < 100 && !refusal.test(s.output()); i++) await new Promise((r) => setTimeout(r, 20)); // stdout is a pipe
       expect(s.output()).toMatch(refusal);
     } finally {

@@ -80,6 +80,6 @@ describe('the schema compiler', () => {
 
   it('reports the path of a nested problem', () => {
     const check = compileSchema({ type: 'object', properties: { list: { type: 'array', items: { type: 'string', maxLength: 2 } } } }, {});
-    expect(check({ list: ['ab', 'abc'] })).toEqual({ path: '.list[1]', message: 'must be at most 2 characters' });
+    expect(check({ list: ['ab', 'abc'] })).toEqual({ path: '.list[1]', rule: 'length', message: 'must be at most 2 characters' });
   });
 });

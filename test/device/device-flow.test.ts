@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp, type SandboxApp } from '../../src/app/app.js';
 import type { SandboxOptions } from '../../src/settings/options.js';
 import { deviceClientAuth, pkjwtForm } from '../support/clients.js';
+import { refusalOf } from '../support/refusals.js';
 import { DEVICE_CODE_GRANT, form, tokenRequest } from '../support/requests.js';
 
 const BASE = 'http://sandbox.test';
@@ -16,12 +17,17 @@ async function authorize(app: SandboxApp, extra: Record<string, string> = {}, he
       body: form({ ...(await deviceClientAuth(BASE)), scope: 'openid', ...extra }),
     }),
   );
-  return { res, status: res.status, body: (res.status === 204 || res.status === 406 ? {} : await res.json()) as Record<string, any> };
+  return {
+    res,
+    status: res.status,
+    body: (res.status === 204 || res.status === 406 ? {} : await res.json()) as Record<string, any>,
+    refusal: await refusalOf(app, res),
+  };
 }
 
 async function poll(app: SandboxApp, deviceCode: string, auth?: Record<string, string>) {
   const res = await app.fetch(tokenRequest(BASE, { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, ...(auth ?? (await deviceClientAuth(BASE))) }));
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as Record<string, any>, refusal: await refusalOf(app, res) };
 }
 
 const control = (app: SandboxApp, userCode: string, decision: 'approve' | 'deny') =>
@@ -50,8 +56,9 @@ describe('the device authorization endpoint', () => {
   });
 
   it('authenticates the client', async () => {
-    const { body } = await authorize(createApp(), { client_assertion: 'a.b.c' });
+    const { body, refusal } = await authorize(createApp(), { client_assertion: 'a.b.c' });
     expect(body.error).toBe('invalid_client');
+    expect(refusal).toBe('assertion.header');
   });
 
   it('refuses a client not registered for the grant, and scopes outside its registration', async () => {
@@ -59,13 +66,15 @@ describe('the device authorization endpoint', () => {
     const res = await app.fetch(
       new Request(`${BASE}/device/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(await pkjwtForm(BASE)) }),
     );
-    expect(await res.json()).toEqual({ error: 'unauthorized_client', error_description: expect.stringContaining('not registered for the urn:ietf:params:oauth:grant-type:device_code grant') });
-    expect((await authorize(app, { scope: 'payments' })).body.error).toBe('invalid_scope');
+    expect(await res.json()).toMatchObject({ error: 'unauthorized_client' });
+    expect(await refusalOf(app, res)).toBe('client.grant_not_registered');
+    expect(await authorize(app, { scope: 'payments' })).toMatchObject({ body: { error: 'invalid_scope' }, refusal: 'scope.not_registered' });
   });
 
   it('answers an unknown device scenario with 404 and the list', async () => {
-    const { status, body } = await authorize(createApp(), {}, { 'x-sandbox-scenario': 'throttled' });
+    const { status, body, refusal } = await authorize(createApp(), {}, { 'x-sandbox-scenario': 'throttled' });
     expect(status).toBe(404);
+    expect(refusal).toBe('scenario.unknown');
     expect(body.errors).toEqual(['Scenario "throttled" answers POST /token; POST /device/auth takes device scenarios', 'Device scenarios: device-approve, device-deny']);
   });
 });
@@ -75,8 +84,8 @@ describe('polling the token endpoint', () => {
     const app = fast();
     const { body } = await authorize(app);
     const refused = await poll(app, body.device_code, { ...(await deviceClientAuth(BASE)), client_assertion: 'a.b.c' });
-    expect(refused).toEqual({ status: 400, body: { error: 'invalid_client', error_description: expect.any(String) } });
-    expect((await poll(app, body.device_code)).body.error).toBe('authorization_pending');
+    expect(refused).toMatchObject({ status: 400, body: { error: 'invalid_client' }, refusal: 'assertion.header' });
+    expect(await poll(app, body.device_code)).toMatchObject({ body: { error: 'authorization_pending' }, refusal: 'device_code.pending' });
   });
 
   it('is authorization_pending until the user decides, then a token, redeemed once', async () => {
@@ -88,21 +97,25 @@ describe('polling the token endpoint', () => {
     expect(granted.status).toBe(200);
     expect(granted.body).toMatchObject({ token_type: 'Bearer', scope: 'openid' });
     const again = await poll(app, body.device_code);
-    expect(again.body).toEqual({ error: 'invalid_grant', error_description: 'the device_code was already redeemed' });
+    expect(again).toMatchObject({ body: { error: 'invalid_grant' }, refusal: 'device_code.redeemed' });
   });
 
   it('is access_denied after a denial', async () => {
     const app = fast();
     const { body } = await authorize(app);
     expect((await control(app, body.user_code, 'deny')).status).toBe(204);
-    expect((await poll(app, body.device_code)).body.error).toBe('access_denied');
+    expect(await poll(app, body.device_code)).toMatchObject({ body: { error: 'access_denied' }, refusal: 'device_code.denied' });
   });
 
   it('is slow_down when polled before the interval, and the interval then grows by 5 s', async () => {
     const app = fast({ deviceIntervalSeconds: 1 });
     const { body } = await authorize(app);
     // The first poll comes right after issue: too early.
-    expect((await poll(app, body.device_code)).body).toEqual({ error: 'slow_down', error_description: 'polling faster than every 1 s; the interval is now 6 s' });
+    // The words matter here: they tell the device its new interval.
+    expect(await poll(app, body.device_code)).toMatchObject({
+      body: { error: 'slow_down', error_description: 'polling faster than every 1 s; the interval is now 6 s' },
+      refusal: 'device_code.slow_down',
+    });
     await sleep(1100);
     // 1.1 s later is enough for the old interval, not for the new 6 s one.
     expect((await poll(app, body.device_code)).body.error_description).toBe('polling faster than every 6 s; the interval is now 11 s');
@@ -112,12 +125,12 @@ describe('polling the token endpoint', () => {
     const app = fast({ deviceCodeLifetimeSeconds: 1 });
     const { body } = await authorize(app);
     await sleep(1050);
-    expect((await poll(app, body.device_code)).body.error).toBe('expired_token');
+    expect(await poll(app, body.device_code)).toMatchObject({ body: { error: 'expired_token' }, refusal: 'device_code.expired' });
     expect((await control(app, body.user_code, 'approve')).status).toBe(404);
   });
 
   it('is invalid_grant for an unknown code', async () => {
-    expect((await poll(fast(), 'no-such-code')).body).toEqual({ error: 'invalid_grant', error_description: 'the device_code is unknown to this server' });
+    expect(await poll(fast(), 'no-such-code')).toMatchObject({ body: { error: 'invalid_grant' }, refusal: 'device_code.unknown' });
   });
 
   it('refuses a code of another client', async () => {
@@ -129,7 +142,8 @@ describe('polling the token endpoint', () => {
     });
     const { body } = await authorize(app);
     const stolen = await app.fetch(tokenRequest(BASE, { ...(await pkjwtForm(BASE)), grant_type: DEVICE_CODE_GRANT, device_code: body.device_code }));
-    expect(await stolen.json()).toEqual({ error: 'invalid_grant', error_description: 'the device_code was issued to another client' });
+    expect(await stolen.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await refusalOf(app, stolen)).toBe('device_code.other_client');
   });
 
   it('decides by itself with a device scenario', async () => {

@@ -15,6 +15,7 @@ import { memoryReplayStore } from '../../src/state/replay-store.js';
 import type { JournalEntry } from '../../src/state/index.js';
 import { deviceClientAuth } from '../support/clients.js';
 import { captureLogs } from '../support/logs.js';
+import { refusalOf } from '../support/refusals.js';
 import { shippedWithoutDelays } from '../support/scenarios.js';
 import { DEVICE_CODE_GRANT, form, tokenRequest, type Fields } from '../support/requests.js';
 
@@ -71,15 +72,17 @@ describe('the POST /device/auth journal entry and log line', () => {
 
 describe('POST /device/auth runs the token endpoint checks, in the same order', () => {
   it.each([
-    ['x-fapi-auth-date', 'today'],
-    ['x-fapi-customer-ip-address', 'localhost'],
-    ['x-fapi-interaction-id', 'nope'],
-  ])('answers a malformed %s with 400 invalid_request, before client authentication', async (name, value) => {
+    ['x-fapi-auth-date', 'today', 'pattern'],
+    ['x-fapi-customer-ip-address', 'localhost', 'format'],
+    ['x-fapi-interaction-id', 'nope', 'pattern'],
+  ])('answers a malformed %s with 400 invalid_request, before client authentication', async (name, value, rule) => {
     // A bad assertion too: the header check comes first.
-    const res = await deviceAuth(createApp(), { ...(await deviceClientAuth(BASE)), client_assertion: 'a.b.c' }, { [name]: value });
+    const app = createApp();
+    const res = await deviceAuth(app, { ...(await deviceClientAuth(BASE)), client_assertion: 'a.b.c' }, { [name]: value });
     expect(res.status).toBe(400);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: expect.stringContaining(`header ${name} `) });
+    expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+    expect(await refusalOf(app, res)).toBe(`header.${name}.${rule}`);
   });
 
   it('answers 429 with Retry-After when the client_id is rate limited, from one bucket shared with POST /token', async () => {
@@ -95,6 +98,7 @@ describe('POST /device/auth runs the token endpoint checks, in the same order', 
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('30');
     expect(await limited.json()).toEqual({ errors: [expect.stringMatching(/limit is 2 per 60000 ms for each client_id/)] });
+    expect(await refusalOf(app, limited)).toBe('rate_limit');
     const limitedPoll = await app.fetch(tokenRequest(BASE, { grant_type: DEVICE_CODE_GRANT, device_code, ...(await deviceClientAuth(BASE)) }));
     expect(limitedPoll.status).toBe(429);
   });

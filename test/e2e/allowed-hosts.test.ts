@@ -117,7 +117,7 @@ describe('on its defaults', () => {
     const id = 'b1f0e8c2-3d4a-4e5f-8a6b-7c8d9e0f1a2b';
     const logged = logs.next((r) => r.interactionId === id);
     expectRefused(await send(sandbox.url, '/__sandbox/requests', 'Evil.Example', { headers: { 'x-fapi-interaction-id': id } }), id);
-    expect(await logged).toMatchObject({ level: 'warn', msg: 'request', path: '/__sandbox/requests', status: 400, refused: 'host_not_allowed', host: 'evil.example' });
+    expect(await logged).toMatchObject({ level: 'warn', msg: 'request', path: '/__sandbox/requests', status: 400, refusal: 'host.not_allowed', host: 'evil.example' });
   });
 
   it('does not repeat a host it cannot quote within RFC 6749 §5.2', async () => {

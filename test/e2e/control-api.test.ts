@@ -39,6 +39,7 @@ describe('the journal', () => {
       form: { ...fields, client_assertion: `${header}.${payload}` },
       scenario: null,
       status: 200,
+      refusal: null,
       fault: null,
       durationMs: expect.any(Number),
       clientCertificate: null,

@@ -30,7 +30,7 @@ describe('a grant handler given an authenticated client', () => {
 
   it('client_credentials still applies its own rule, the registered scopes', async () => {
     const outcome = await clientCredentialsGrant.handle({ grantType: 'client_credentials', scope: 'payments', fields: {} }, client);
-    expect(outcome).toMatchObject({ ok: false, violation: { error: 'invalid_scope' } });
+    expect(outcome).toMatchObject({ ok: false, refusal: { error: 'invalid_scope', code: 'scope.not_registered' } });
   });
 
   it('the device code grant redeems an approved code with no client assertion', async () => {

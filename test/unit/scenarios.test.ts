@@ -8,6 +8,7 @@ import { loadScenarioDir, parseScenarioFile } from '../../src/settings/scenario-
 import { loadTokenContract } from '../../src/settings/contract-file.js';
 import { ScenarioCatalog } from '../../src/scenarios/catalog.js';
 import type { Scenario } from '../../src/scenarios/model.js';
+import { refusalOf } from '../support/refusals.js';
 import { tokenRequest } from '../support/requests.js';
 import { shippedWithoutDelays } from '../support/scenarios.js';
 
@@ -34,6 +35,8 @@ describe('shipped scenarios', () => {
     const r = await call({ 'x-sandbox-scenario': name });
     expect(r.status).toBe(status);
     if (status === 400) expect(r.body.error).toBe(name.replace(/-/g, '_'));
+    // A forced answer is the scenario's, not a check's refusal.
+    expect(await refusalOf(app, r.res)).toBeNull();
   });
 
   it('throttled carries Retry-After', async () => {
@@ -68,6 +71,7 @@ describe('selection', () => {
   it('an unknown scenario name gets 404 listing the known ones', async () => {
     const r = await call({ 'x-sandbox-scenario': 'no-such-thing' });
     expect(r.status).toBe(404);
+    expect(await refusalOf(app, r.res)).toBe('scenario.unknown');
     expect(r.body.errors[0]).toBe('Unknown scenario "no-such-thing" in header x-sandbox-scenario');
     expect(r.body.errors[1]).toMatch(/^Known scenarios: .*throttled/);
   });
@@ -119,7 +123,8 @@ describe('selection', () => {
   it('ignores preferences it does not know (RFC 7240)', async () => {
     // No scenario: the request is processed normally, and it carries no client authentication.
     const r = await call({ prefer: 'return=minimal, respond-async, dynamic=true' });
-    expect(r.body).toEqual({ error: 'invalid_client', error_description: expect.stringMatching(/^no client authentication/) });
+    expect(r.body).toMatchObject({ error: 'invalid_client' });
+    expect(await refusalOf(app, r.res)).toBe('client.no_authentication');
   });
 
   it('the scenario header wins over Prefer', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/app.js';
 import { DEMO, demoAssertion, pkjwtForm } from '../support/clients.js';
+import { refusalOf } from '../support/refusals.js';
 import { DEVICE_CODE_GRANT, JWT_BEARER, tokenRequest, UUID_V4, type Fields } from '../support/requests.js';
 
 const app = createApp();
@@ -14,16 +15,13 @@ async function post(body?: Fields | string, headers: Record<string, string> = {}
   return { res, status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
 }
 
-async function expectError(
-  body: Fields | string,
-  error: string,
-  description: RegExp,
-  headers: Record<string, string> = {},
-) {
+/** A 400 with this RFC 6749 error, refused by the check `code` names (the journal's refusal). */
+async function expectError(body: Fields | string, error: string, code: string, headers: Record<string, string> = {}) {
   const r = await post(body, headers);
   expect(r.status).toBe(400);
-  expect(r.body).toEqual({ error, error_description: expect.stringMatching(description) });
+  expect(r.body).toEqual({ error, error_description: expect.any(String) });
   expect(r.res.headers.get('cache-control')).toBe('no-store');
+  expect(await refusalOf(app, r.res)).toBe(code);
   return r;
 }
 
@@ -35,7 +33,7 @@ const pkjwt = (extra: Fields = {}): Fields => ({
   client_assertion: 'a.b.c',
   ...extra,
 });
-const unknownClient = /^unknown client_id /;
+const unknownClient = 'client.unknown';
 
 describe('x-fapi-interaction-id', () => {
   it('echoes a valid id on success', async () => {
@@ -62,7 +60,7 @@ describe('x-fapi-interaction-id', () => {
     const r = await expectError(
       { grant_type: 'client_credentials', client_id: 'c' },
       'invalid_request',
-      /x-fapi-interaction-id must match the pattern/,
+      'header.x-fapi-interaction-id.pattern',
       { 'x-fapi-interaction-id': 'not-a-uuid' },
     );
     expect(r.res.headers.get('x-fapi-interaction-id')).toMatch(UUID_V4);
@@ -133,34 +131,31 @@ describe('FAPI headers', () => {
   });
 
   it('rejects an x-fapi-auth-date that does not match the pattern', async () => {
-    await expectError(
-      { client_id: 'c' },
-      'invalid_request',
-      /^header x-fapi-auth-date must match the pattern \^\(Mon\|/,
-      { 'x-fapi-auth-date': '2017-09-10T19:43:31Z' },
-    );
+    const r = await expectError({ client_id: 'c' }, 'invalid_request', 'header.x-fapi-auth-date.pattern', { 'x-fapi-auth-date': '2017-09-10T19:43:31Z' });
+    // The words matter here: they name the header and the pattern a client must follow.
+    expect(r.body!.error_description).toMatch(/^header x-fapi-auth-date must match the pattern \^\(Mon\|/);
   });
 
   it('rejects an x-fapi-customer-ip-address that is not an IP address', async () => {
-    await expectError({ client_id: 'c' }, 'invalid_request', /^header x-fapi-customer-ip-address must be a valid ipv4/, {
+    await expectError({ client_id: 'c' }, 'invalid_request', 'header.x-fapi-customer-ip-address.format', {
       'x-fapi-customer-ip-address': '999.1.1.1',
     });
   });
 
   it('rejects an x-customer-user-agent over its documented length', async () => {
-    await expectError({ client_id: 'c' }, 'invalid_request', /^header x-customer-user-agent must be at most 1024 characters$/, {
+    await expectError({ client_id: 'c' }, 'invalid_request', 'header.x-customer-user-agent.length', {
       'x-customer-user-agent': 'x'.repeat(1025),
     });
   });
 
   it('checks headers before the body', async () => {
-    await expectError('', 'invalid_request', /x-fapi-auth-date/, { 'x-fapi-auth-date': 'nope' });
+    await expectError('', 'invalid_request', 'header.x-fapi-auth-date.pattern', { 'x-fapi-auth-date': 'nope' });
   });
 });
 
 describe('body syntax', () => {
   it('requires a body', async () => {
-    await expectError('', 'invalid_request', /^the request body is required/);
+    await expectError('', 'invalid_request', 'body.missing');
   });
 
   it('requires a form body', async () => {
@@ -168,10 +163,8 @@ describe('body syntax', () => {
       new Request(`${BASE}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":"client_credentials"}' }),
     );
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({
-      error: 'invalid_request',
-      error_description: 'the request body must be application/x-www-form-urlencoded, got Content-Type application/json',
-    });
+    expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+    expect(await refusalOf(app, res)).toBe('body.content_type');
   });
 
   it('accepts a charset parameter on the form content type', async () => {
@@ -180,7 +173,7 @@ describe('body syntax', () => {
   });
 
   it('rejects a repeated parameter (RFC 6749 §3.2)', async () => {
-    await expectError('client_id=a&scope=x&client_id=b', 'invalid_request', /^client_id must not be sent more than once$/);
+    await expectError('client_id=a&scope=x&client_id=b', 'invalid_request', 'form.repeated');
   });
 
   it('takes client_credentials when grant_type is absent', async () => {
@@ -191,18 +184,19 @@ describe('body syntax', () => {
   });
 
   it('rejects an empty grant_type as invalid_request', async () => {
-    await expectError({ grant_type: '', client_id: 'c' }, 'invalid_request', /^grant_type must not be empty$/);
+    await expectError({ grant_type: '', client_id: 'c' }, 'invalid_request', 'form.grant_type.length');
   });
 
   it('answers an unknown grant type with unsupported_grant_type listing the supported ones', async () => {
-    await expectError({ grant_type: 'password', client_id: 'c' }, 'unsupported_grant_type', /client_credentials, private_key_jwt, tls_client_auth, urn:ietf:params:oauth:grant-type:device_code/);
+    const r = await expectError({ grant_type: 'password', client_id: 'c' }, 'unsupported_grant_type', 'form.grant_type.unsupported');
+    expect(r.body!.error_description).toMatch(/client_credentials, private_key_jwt, tls_client_auth, urn:ietf:params:oauth:grant-type:device_code/);
   });
 
   it('limits client_id to 255 characters', async () => {
     // 255 characters pass the contract and reach client authentication.
     await expectError({ client_id: 'x'.repeat(255), client_assertion_type: JWT_BEARER, client_assertion: 'a.b.c' }, 'invalid_client', unknownClient);
-    await expectError({ client_id: 'x'.repeat(256) }, 'invalid_request', /^client_id must be at most 255 characters$/);
-    await expectError({ client_id: '' }, 'invalid_request', /^client_id must not be empty$/);
+    await expectError({ client_id: 'x'.repeat(256) }, 'invalid_request', 'form.client_id.length');
+    await expectError({ client_id: '' }, 'invalid_request', 'form.client_id.length');
   });
 
   it('counts characters, not UTF-16 units, for lengths', async () => {
@@ -210,12 +204,12 @@ describe('body syntax', () => {
   });
 
   it('requires the jwt-bearer assertion type', async () => {
-    await expectError(pkjwt({ client_assertion_type: 'urn:other' }), 'invalid_request', /^client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer$/);
-    await expectError(pkjwt({ client_assertion_type: 'x'.repeat(161) }), 'invalid_request', /^client_assertion_type must be at most 160 characters$/);
+    await expectError(pkjwt({ client_assertion_type: 'urn:other' }), 'invalid_request', 'form.client_assertion_type.enum');
+    await expectError(pkjwt({ client_assertion_type: 'x'.repeat(161) }), 'invalid_request', 'form.client_assertion_type.length');
   });
 
   it('rejects a malformed scope', async () => {
-    await expectError({ client_id: 'c', scope: 'openid  accounts' }, 'invalid_request', /^scope must match the pattern/);
+    await expectError({ client_id: 'c', scope: 'openid  accounts' }, 'invalid_request', 'form.scope.pattern');
   });
 });
 
@@ -236,18 +230,22 @@ describe('body size', () => {
     );
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'the request body is larger than 1024 bytes' });
+    expect(await refusalOf(small, res)).toBe('body.too_large');
     expect(pulled).toBeLessThan(10);
   });
 
   it('answers a declared Content-Length over the limit at once', async () => {
     const res = await small.fetch(tokenRequest(BASE, 'client_id=' + 'x'.repeat(2000)));
-    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'the request body is larger than 1024 bytes' });
+    expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+    expect(await refusalOf(small, res)).toBe('body.too_large');
   });
 
   it('reads a body at the default limit of 64 KiB', async () => {
     const r = await post(await pkjwtForm(BASE, { padding: 'p'.repeat(60_000) }));
     expect(r.status).toBe(200);
-    expect((await post('x=' + 'y'.repeat(70_000))).body).toEqual({ error: 'invalid_request', error_description: 'the request body is larger than 65536 bytes' });
+    const over = await post('x=' + 'y'.repeat(70_000));
+    expect(over.body).toMatchObject({ error: 'invalid_request' });
+    expect(await refusalOf(app, over.res)).toBe('body.too_large');
   });
 });
 
@@ -261,36 +259,36 @@ describe('fields each grant needs', () => {
   });
 
   it('rejects two different assertions', async () => {
-    await expectError(pkjwt({ assertion: 'x.y.z' }), 'invalid_request', /^client_assertion and assertion carry different values/);
+    await expectError(pkjwt({ assertion: 'x.y.z' }), 'invalid_request', 'form.assertion.conflict');
   });
 
   it.each([
-    ['client_id', /^client_id is required with grant_type private_key_jwt$/],
-    ['client_assertion_type', /^client_assertion_type is required with a client assertion/],
-    ['client_assertion', /^client_assertion \(or assertion\) is required with client_assertion_type$/],
-  ])('private_key_jwt without %s is invalid_request', async (field, description) => {
+    ['client_id', 'form.client_id.missing'],
+    ['client_assertion_type', 'form.client_assertion_type.missing'],
+    ['client_assertion', 'form.client_assertion.missing'],
+  ])('private_key_jwt without %s is invalid_request', async (field, code) => {
     const fields = pkjwt();
     delete fields[field];
-    await expectError(fields, 'invalid_request', description);
+    await expectError(fields, 'invalid_request', code);
   });
 
   it('tls_client_auth requires client_id, then a client certificate', async () => {
-    await expectError({ grant_type: 'tls_client_auth' }, 'invalid_request', /^client_id is required with grant_type tls_client_auth$/);
-    await expectError({ grant_type: 'tls_client_auth', client_id: DEMO.mtls.clientId }, 'invalid_client', /^no client certificate was presented/);
+    await expectError({ grant_type: 'tls_client_auth' }, 'invalid_request', 'form.client_id.missing');
+    await expectError({ grant_type: 'tls_client_auth', client_id: DEMO.mtls.clientId }, 'invalid_client', 'mtls.no_certificate');
   });
 
   it('the device code grant requires device_code and client_id', async () => {
-    await expectError({ grant_type: DEVICE_CODE_GRANT, client_id: 'c' }, 'invalid_request', /^device_code is required/);
-    await expectError({ grant_type: DEVICE_CODE_GRANT, device_code: 'abc' }, 'invalid_request', /^client_id is required/);
+    await expectError({ grant_type: DEVICE_CODE_GRANT, client_id: 'c' }, 'invalid_request', 'form.device_code.missing');
+    await expectError({ grant_type: DEVICE_CODE_GRANT, device_code: 'abc' }, 'invalid_request', 'form.client_id.missing');
   });
 
   it('refuses the device code grant to a client not registered for it', async () => {
     const { grant_type: _, ...auth } = await pkjwtForm(BASE);
-    await expectError({ ...auth, grant_type: DEVICE_CODE_GRANT, device_code: 'abc' }, 'unauthorized_client', /not registered for the urn:ietf:params:oauth:grant-type:device_code grant/);
+    await expectError({ ...auth, grant_type: DEVICE_CODE_GRANT, device_code: 'abc' }, 'unauthorized_client', 'client.grant_not_registered');
   });
 
   it('client_credentials without any client identification is invalid_client', async () => {
-    await expectError({ grant_type: 'client_credentials', scope: 'openid' }, 'invalid_client', /no client authentication/);
+    await expectError({ grant_type: 'client_credentials', scope: 'openid' }, 'invalid_client', 'client.no_authentication');
   });
 });
 

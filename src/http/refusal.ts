@@ -1,0 +1,148 @@
+/**
+ * Refusals: every check that refuses a request names itself with a stable code (dotted, lower
+ * case) beside the RFC 6749 error and the human description, so that tests, the journal and the
+ * log line can tell which check refused without reading prose. The response body is unchanged
+ * (error + error_description, the provider's contract); the code goes to the request's notes.
+ *
+ * It lives in http/, the lowest layer that refuses (allowed-hosts, the form reader), so that
+ * every layer above (contract/, clients/, grants/, oauth/, routes/) can build refusals. It is
+ * data only and imports no domain folder.
+ */
+import { tokenError, type TokenErrorCode } from './responses.js';
+
+/** Every fixed code and the check it names. README "Refusal codes" lists them (a test keeps it so). */
+export const REFUSAL_CODES = {
+  'host.not_allowed': 'the Host is not a loopback name nor one allowed with --allowed-hosts (or there is no Host header)',
+  'cors.origin': 'a browser Origin that --cors does not allow',
+  'route.not_found': 'no endpoint at this method and path',
+  'control.unauthorized': 'a control API call without the admin bearer token, or with another one',
+  'scenario.unknown': 'x-sandbox-scenario or Prefer names no loaded scenario or documented example',
+  'scenario.fault_needs_connection': 'a transport fault asked of an in-process app.fetch call, which has no connection',
+  rate_limit: "the client_id's requests in the rate-limit window are used up",
+  'accept.not_acceptable': 'Accept excludes application/json',
+  'body.too_large': 'the request body is larger than --max-body-bytes',
+  'body.incomplete': 'the request body was cut off before its end',
+  'body.missing': 'the request has no body',
+  'body.content_type': 'the body is not application/x-www-form-urlencoded',
+  'form.repeated': 'a form parameter sent more than once (RFC 6749 §3.2)',
+  'form.grant_type.unsupported': 'grant_type is well formed but not one the contract lists',
+  'form.assertion.conflict': 'client_assertion and assertion carry different values',
+  'form.client_assertion_type.missing': 'a client assertion without client_assertion_type, or a private_key_jwt grant without it',
+  'form.client_assertion.missing': 'client_assertion_type, or a private_key_jwt grant, without an assertion',
+  'form.client_id.missing': 'a grant that needs client_id sent without it',
+  'form.device_code.missing': 'the device_code grant without device_code',
+  'client.no_authentication': 'neither a client assertion nor a client certificate',
+  'client.unknown': 'the client_id (or the assertion iss) is not in the clients file',
+  'client.auth_method': 'the client authenticated otherwise than its registered token_endpoint_auth_method',
+  'client.grant_not_registered': 'the client is not registered for the grant it asks',
+  'client.key.weak': "the client's RSA key is shorter than FAPI allows",
+  'client.key.no_match': "no registered key of the client matches the assertion's kid and alg",
+  'client.key.ambiguous': 'several registered keys match the assertion and it has no kid',
+  'client.key.unusable': "the client's matching key cannot verify the assertion's alg",
+  'client.jwks.timeout': "the client's jwks_uri did not answer in time",
+  'client.jwks.unreadable': "the client's jwks_uri cannot be fetched or holds no JWK Set",
+  'mtls.malformed': 'the Client-Cert header is not a byte sequence holding a DER certificate (RFC 9440)',
+  'mtls.assertion_sent': 'grant_type tls_client_auth with a client assertion instead of a certificate',
+  'mtls.no_certificate': 'grant_type tls_client_auth without a client certificate',
+  'mtls.client_id': 'mutual-TLS client authentication without client_id (RFC 8705 §2)',
+  'mtls.untrusted': 'the client certificate does not chain to a client CA, or is out of its validity',
+  'mtls.subject_unreadable': 'the client certificate subject cannot be read as a distinguished name',
+  'mtls.subject_dn': 'the certificate subject is not the registered tls_client_auth_subject_dn',
+  'mtls.san_dns': 'no dNSName subjectAltName is the registered tls_client_auth_san_dns',
+  'mtls.san_ip': 'no iPAddress subjectAltName is the registered tls_client_auth_san_ip',
+  'mtls.san_uri': 'no URI subjectAltName is the registered tls_client_auth_san_uri',
+  'mtls.san_email': 'no rfc822Name subjectAltName is the registered tls_client_auth_san_email',
+  'assertion.format': 'the client assertion is not a JWS in compact serialization',
+  'assertion.header': "the assertion's header is not base64url JSON",
+  'assertion.alg': 'the assertion alg is not one FAPI allows (PS256, ES256)',
+  'assertion.alg.registered': "the assertion alg is not the client's token_endpoint_auth_signing_alg",
+  'assertion.crit': 'the assertion carries crit (no JWS extension is understood)',
+  'assertion.b64': 'the assertion carries b64 (RFC 7797)',
+  'assertion.encoding': 'the payload or signature is not base64url without padding',
+  'assertion.signature': "the signature does not verify with the client's key",
+  'assertion.payload.json': 'the payload is not JSON',
+  'assertion.payload.object': 'the payload is not a JSON object',
+  'assertion.iss': 'iss is not the client_id',
+  'assertion.sub': 'sub is not the client_id',
+  'assertion.aud.missing': 'no aud, or one that is not a string or array of strings',
+  'assertion.aud': 'no aud value is the issuer or an endpoint URL',
+  'assertion.exp.missing': 'no exp NumericDate',
+  'assertion.exp.expired': 'exp is past (beyond the clock skew)',
+  'assertion.exp.too_far': 'exp is further ahead than the maximum assertion lifetime',
+  'assertion.iat.type': 'iat is not a NumericDate',
+  'assertion.iat.future': 'iat is ahead of now (beyond the clock skew)',
+  'assertion.nbf.type': 'nbf is not a NumericDate',
+  'assertion.nbf.future': 'nbf is ahead of now (beyond the clock skew)',
+  'assertion.jti.missing': 'no jti',
+  'assertion.jti.replayed': 'the jti was used before by the same client',
+  'scope.not_registered': 'a requested scope the client is not registered for',
+  'device_code.unknown': 'the device_code was never issued (or reset)',
+  'device_code.other_client': 'the device_code was issued to another client',
+  'device_code.redeemed': 'the device_code was already exchanged for a token',
+  'device_code.expired': 'the device_code is past its lifetime',
+  'device_code.slow_down': 'the device polled faster than its interval',
+  'device_code.denied': 'the user denied the device authorization',
+  'device_code.pending': 'the user has not decided yet',
+  'user_code.missing': 'the verification page was sent no user code',
+  'user_code.format': 'the typed user code is not 8 letters of the user-code alphabet',
+  'user_code.unknown': 'no device authorization has the user code',
+  'user_code.expired': "the user code's device authorization is past its lifetime",
+  'user_code.used': "the user code's device authorization was already decided",
+  'user_code.decision': 'the verification form carries no decision, or one other than approve and deny',
+} as const satisfies Record<string, string>;
+
+/**
+ * The contract's own rules (openapi/token.yaml's request schema), one code per field
+ * or header and rule: `form.<field>.<rule>`, `header.<name>.<rule>` (e.g. form.scope.pattern,
+ * header.x-fapi-auth-date.pattern). The rule is the JSON Schema keyword's family.
+ */
+export const CONTRACT_RULES = {
+  type: 'the value is not of the schema type',
+  enum: 'the value is not one the enum lists',
+  length: 'the value is shorter than minLength or longer than maxLength',
+  pattern: 'the value does not match the pattern',
+  format: 'the value is not of the format (ipv4, ipv6, uri)',
+  range: 'the number is below minimum or above maximum',
+  count: 'fewer items or properties than minItems or minProperties',
+  required: 'a required property is missing',
+  property: 'a property the schema does not know',
+  any_of: 'none of the anyOf alternatives holds, and they broke different rules',
+} as const satisfies Record<string, string>;
+
+export type ContractRule = keyof typeof CONTRACT_RULES;
+export type RefusalCode = keyof typeof REFUSAL_CODES | `${'form' | 'header'}.${string}.${ContractRule}`;
+
+/** A refusal answered as an RFC 6749 §5.2 token error. */
+export interface Refusal {
+  error: TokenErrorCode;
+  code: RefusalCode;
+  description: string;
+}
+
+const refusalOf =
+  (error: TokenErrorCode) =>
+  (code: RefusalCode, description: string): Refusal => ({ error, code, description });
+
+/** One constructor per RFC 6749 / RFC 8628 error the sandbox answers. */
+export const invalidRequest = refusalOf('invalid_request');
+export const invalidClient = refusalOf('invalid_client');
+export const invalidGrant = refusalOf('invalid_grant');
+export const unauthorizedClient = refusalOf('unauthorized_client');
+export const unsupportedGrantType = refusalOf('unsupported_grant_type');
+export const invalidScope = refusalOf('invalid_scope');
+export const authorizationPending = refusalOf('authorization_pending');
+export const slowDown = refusalOf('slow_down');
+export const accessDenied = refusalOf('access_denied');
+export const expiredToken = refusalOf('expired_token');
+
+/** Where the code of the refusal that answered a request is noted (http/exchange.ts RequestNotes). */
+export interface RefusalNotes {
+  /** The code of the check that refused the request; the journal and the log line carry it. */
+  refusal?: RefusalCode;
+}
+
+/** The 400 token error a refusal answers, its code noted for the journal and the log line. */
+export function refusalResponse(refusal: Refusal, notes: RefusalNotes, interactionId: string): Response {
+  notes.refusal = refusal.code;
+  return tokenError(refusal.error, refusal.description, interactionId);
+}
