@@ -68,7 +68,7 @@ export async function checkClientAssertion(
   return checkClaims(claims, check, replay, policy);
 }
 
-function checkClaims(claims: Claims, check: AssertionCheck, replay: ReplayStore, policy: AssertionPolicy): string | null {
+async function checkClaims(claims: Claims, check: AssertionCheck, replay: ReplayStore, policy: AssertionPolicy): Promise<string | null> {
   const { client, audiences, nowSeconds: now } = check;
   const skew = policy.clockSkewSeconds;
   const id = client.clientId;
@@ -98,7 +98,7 @@ function checkClaims(claims: Claims, check: AssertionCheck, replay: ReplayStore,
 
   const jti = claims.jti;
   if (typeof jti !== 'string' || jti === '') return 'client_assertion jti is required';
-  if (!replay.useOnce(`${id}\u0000${jti}`, (exp + skew) * 1000, now * 1000)) {
+  if (!(await replay.useOnce(`${id}\u0000${jti}`, (exp + skew) * 1000, now * 1000))) {
     return `client_assertion jti "${jti}" was already used; an assertion is single-use`;
   }
   return null;

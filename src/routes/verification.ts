@@ -17,15 +17,15 @@ const page = (status: number, html: string, interactionId: string) =>
 type Lookup = { ok: true; authorization: DeviceAuthorization } | { ok: false; status: number; error: string };
 
 export function verificationHandlers(config: SandboxConfig, path: string) {
-  const { devices } = config;
+  const { state: { devices }, clock } = config;
 
-  function lookup(typed: string): Lookup {
+  async function lookup(typed: string): Promise<Lookup> {
     const code = normaliseUserCode(typed);
     if (code === '') return { ok: false, status: 400, error: 'Enter the code shown on your device.' };
     if (!isUserCodeShape(code)) return { ok: false, status: 400, error: 'That is not a device code: it has 8 letters, like WDJB-MJHT.' };
-    const authorization = devices.byUserCode(code);
+    const authorization = await devices.byUserCode(code);
     if (!authorization) return { ok: false, status: 404, error: 'No device is waiting for that code. Check the code on your device and try again.' };
-    if (Date.now() >= authorization.expiresAtMs) {
+    if (clock.now() >= authorization.expiresAtMs) {
       return { ok: false, status: 404, error: 'That code has expired. Start again on your device to get a new code.' };
     }
     if (authorization.status !== 'pending') return { ok: false, status: 404, error: 'That code was already used. Start again on your device if you need to.' };
@@ -46,7 +46,7 @@ export function verificationHandlers(config: SandboxConfig, path: string) {
     async show(request: Request, interactionId: string): Promise<Response> {
       const typed = new URL(request.url).searchParams.get('user_code');
       if (typed === null) return page(200, codeEntryPage(path), interactionId);
-      const found = lookup(typed);
+      const found = await lookup(typed);
       return found.ok ? page(200, consent(found.authorization), interactionId) : page(found.status, codeEntryPage(path, found.error, typed), interactionId);
     },
 
@@ -55,12 +55,12 @@ export function verificationHandlers(config: SandboxConfig, path: string) {
       if (!body.ok) return page(400, codeEntryPage(path, `The form could not be read: ${body.description}.`), interactionId);
       const fields = new URLSearchParams(isFormContentType(request.headers.get('content-type')) ? body.text : '');
       const typed = fields.get('user_code') ?? '';
-      const found = lookup(typed);
+      const found = await lookup(typed);
       if (!found.ok) return page(found.status, codeEntryPage(path, found.error, typed), interactionId);
       const choice = fields.get('decision');
       if (choice !== 'approve' && choice !== 'deny') return page(400, consent(found.authorization), interactionId);
       const decision = choice === 'approve' ? 'approved' : 'denied';
-      devices.decide(found.authorization.userCode, decision);
+      await devices.decide(found.authorization.userCode, decision, clock.now());
       const client = config.clients.get(found.authorization.clientId);
       return page(200, decisionPage(decision, client?.clientName ?? found.authorization.clientId), interactionId);
     },

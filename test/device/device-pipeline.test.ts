@@ -11,6 +11,7 @@ import { loadClientsFile } from '../../src/settings/clients-file.js';
 import type { SandboxOptions } from '../../src/settings/options.js';
 import { DEFAULT_ASSERTION_POLICY } from '../../src/clients/private-key-jwt.js';
 import type { Scenario } from '../../src/scenarios/model.js';
+import { systemClock } from '../../src/state/clock.js';
 import { memoryReplayStore } from '../../src/state/replay-store.js';
 import type { JournalEntry } from '../../src/state/index.js';
 import { deviceClientAuth } from '../support/clients.js';
@@ -116,6 +117,7 @@ describe('client authentication', () => {
       new ClientRegistry(loadClientsFile('demo/clients.yaml')),
       memoryReplayStore(),
       DEFAULT_ASSERTION_POLICY,
+      systemClock,
     );
     return {
       options: { authenticator: { authenticate: (input, credentials) => ((calls += 1), real.authenticate(input, credentials)) }, deviceIntervalSeconds: 0 },
