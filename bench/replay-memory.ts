@@ -34,14 +34,15 @@ const checkpoints = 10;
 const store = memoryReplayStore();
 const startRss = process.memoryUsage().rss;
 const baseline = retainedHeap();
-const expiresAt = Date.now() + 3_600_000;
+const now = Date.now();
+const expiresAt = now + 3_600_000;
 const retainedMb: ReplayMemoryReport['retainedMb'] = [];
 
 const started = performance.now();
 for (let i = 1; i <= keys; i++) {
   // randomUUID() builds its string from many pieces; the sandbox's jti comes out of JSON.parse.
   const jti = JSON.parse(`"${randomUUID()}"`) as string;
-  if (!store.useOnce(`sandbox-pkjwt\u0000${jti}`, expiresAt)) throw new Error('a fresh jti was refused');
+  if (!(await store.useOnce(`sandbox-pkjwt\u0000${jti}`, expiresAt, now))) throw new Error('a fresh jti was refused');
   if (i % (keys / checkpoints) === 0) {
     retainedMb.push({ keys: i, mb: (retainedHeap() - baseline) / MB });
   }

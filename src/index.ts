@@ -10,7 +10,7 @@ export type {
   Scenario, ScenarioMatch, ScenarioResponse, ScenarioSequence, ScenarioStep, SequenceKey, Delay, Fault, DeviceBehaviour,
 } from './scenarios/model.js';
 export { consoleLogger, quietLogger, type Logger, type LogRecord } from './log/logger.js';
-export type { SandboxState, RateLimit, JournalEntry } from './state/index.js';
+export type { SandboxState, Clock, RateLimit, JournalEntry } from './state/index.js';
 export type { ClientAuthenticator, Authentication, AuthenticatedClient, RequestCredentials } from './clients/authenticate.js';
 export type { TokenIssuer, TokenGrant, IssueContext } from './tokens/access-token.js';
 export { createClientAssertion, readPrivateKey, type AssertionOptions } from './tokens/client-assertion.js';

@@ -6,6 +6,7 @@
 import { decodeJwt } from 'jose';
 import type { TokenInput } from '../contract/request.js';
 import { invalidClient, invalidRequest, type Refusal } from '../http/refusal.js';
+import type { Clock } from '../state/clock.js';
 import type { ReplayStore } from '../state/replay-store.js';
 import type { CertificateLookup } from './certificate.js';
 import { certificateMismatch } from './mtls.js';
@@ -39,6 +40,7 @@ export function registeredClientAuthenticator(
   registry: ClientRegistry,
   replay: ReplayStore,
   policy: AssertionPolicy,
+  clock: Clock,
 ): ClientAuthenticator {
   const keys = new ClientKeys(policy);
 
@@ -87,7 +89,7 @@ export function registeredClientAuthenticator(
       if (presented === 'private_key_jwt') {
         const problem = await checkClientAssertion(
           input.clientAssertion!,
-          { client, audiences: credentials.audiences, nowSeconds: Math.floor(Date.now() / 1000) },
+          { client, audiences: credentials.audiences, nowSeconds: Math.floor(clock.now() / 1000) },
           keys,
           replay,
           policy,

@@ -75,7 +75,7 @@ export async function checkClientAssertion(
   return checkClaims(claims, check, replay, policy);
 }
 
-function checkClaims(claims: Claims, check: AssertionCheck, replay: ReplayStore, policy: AssertionPolicy): Refusal | null {
+async function checkClaims(claims: Claims, check: AssertionCheck, replay: ReplayStore, policy: AssertionPolicy): Promise<Refusal | null> {
   const { client, audiences, nowSeconds: now } = check;
   const skew = policy.clockSkewSeconds;
   const id = client.clientId;
@@ -105,7 +105,7 @@ function checkClaims(claims: Claims, check: AssertionCheck, replay: ReplayStore,
 
   const jti = claims.jti;
   if (typeof jti !== 'string' || jti === '') return refuse('assertion.jti.missing', 'client_assertion jti is required');
-  if (!replay.useOnce(`${id}\u0000${jti}`, (exp + skew) * 1000, now * 1000)) {
+  if (!(await replay.useOnce(`${id}\u0000${jti}`, (exp + skew) * 1000, now * 1000))) {
     return refuse('assertion.jti.replayed', `client_assertion jti "${jti}" was already used; an assertion is single-use`);
   }
   return null;

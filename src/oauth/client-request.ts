@@ -59,7 +59,7 @@ export interface ClientEndpoint {
 export type ClientRequestHandler = (request: Request, interactionId: string, exchange: Exchange) => Promise<Response>;
 
 export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndpoint): ClientRequestHandler {
-  const { contract, issuer, authenticator, state, rateLimit } = config;
+  const { contract, issuer, authenticator, state, rateLimit, clock } = config;
   const catalogs: ScenarioCatalogs = { response: config.catalog, device: config.deviceCatalog };
   return async (request, interactionId, exchange) => {
     const { headers } = request;
@@ -79,12 +79,12 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     if (scenario) notes.scenario = scenario.name;
     if (scenario && isResponseScenario(scenario)) {
       return answerScenario(scenario, {
-        contract, counters: state.counters, request, form: fields, interactionId, exchange,
+        contract, sequences: state.sequences, request, form: fields, interactionId, exchange,
         issueToken: () => issuer.issue({ clientId: fields?.client_id || SCENARIO_CLIENT, scope: fields?.scope }, endpoints),
       });
     }
 
-    const waitMs = rateLimit && state.rates.take(fields?.client_id ?? '', rateLimit, Date.now());
+    const waitMs = rateLimit && (await state.rates.take(fields?.client_id ?? '', rateLimit, clock.now()));
     if (waitMs) {
       notes.refusal = 'rate_limit';
       return rateLimited(waitMs, rateLimit, interactionId);

@@ -13,13 +13,14 @@ import type { Logger } from '../log/logger.js';
 import type { Listeners } from './endpoints.js';
 import type { ScenarioCatalog } from '../scenarios/catalog.js';
 import type { DeviceScenario, ResponseScenario } from '../scenarios/model.js';
-import type { DeviceCodeStore } from '../state/device-codes.js';
-import type { RateLimit, SandboxState } from '../state/index.js';
-import type { ReplayStore } from '../state/replay-store.js';
+import type { Clock, RateLimit, SandboxState } from '../state/index.js';
 import type { TokenIssuer } from '../tokens/access-token.js';
 
 export interface SandboxConfig {
+  /** Every mutable thing: used jti values, sequences, rate buckets, device codes, the journal. */
   state: SandboxState;
+  /** Protocol time. */
+  clock: Clock;
   rateLimit?: RateLimit;
   /** The control API, or undefined when it is off. */
   admin?: { token?: string };
@@ -31,7 +32,6 @@ export interface SandboxConfig {
   catalog: ScenarioCatalog<ResponseScenario>;
   /** Scenarios that decide device authorizations. */
   deviceCatalog: ScenarioCatalog<DeviceScenario>;
-  devices: DeviceCodeStore;
   device: { intervalSeconds: number; lifetimeSeconds: number };
   clients: ClientRegistry;
   authenticator: ClientAuthenticator;
@@ -43,7 +43,6 @@ export interface SandboxConfig {
   allowedHosts: AllowedHosts;
   clientCas: readonly X509Certificate[];
   trustClientCertHeader: boolean;
-  replay: ReplayStore;
   /** The ports startSandbox listens on, told by server/ once it does (none in-process). */
   listeners: Readonly<Listeners>;
   maxBodyBytes: number;

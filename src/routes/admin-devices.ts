@@ -14,8 +14,8 @@ const WHY: Record<string, string> = {
 };
 
 export function deviceDecisionHandler(config: SandboxConfig, decision: DeviceDecision) {
-  return (userCode: string, interactionId: string): Response => {
-    const result = config.devices.decide(userCode, decision);
+  return async (userCode: string, interactionId: string): Promise<Response> => {
+    const result = await config.state.devices.decide(userCode, decision, config.clock.now());
     if (result === 'decided') return jsonResponse(204, undefined, interactionId);
     return errorList(404, [`${WHY[result]} "${userCode}"`], interactionId);
   };

@@ -16,7 +16,7 @@ type ScenarioView = components['schemas']['Scenario'];
 type ErrorList = components['schemas']['ErrorList'];
 
 /** Decides a device authorization by its user code (routes/admin-devices.ts). */
-type DeviceDecision = (userCode: string, interactionId: string) => Response;
+type DeviceDecision = (userCode: string, interactionId: string) => Promise<Response>;
 
 export function adminRoutes(
   { state, catalog, deviceCatalog }: SandboxConfig,
@@ -30,9 +30,9 @@ export function adminRoutes(
     acceptsJson(accept) ? jsonResponse(200, body, id) : notAcceptable(id);
   const done = (id: string) => jsonResponse(204, undefined, id);
 
-  api.get('/requests', (c) => ok(c.req.header('accept'), { requests: state.journal.list() }, c.get('interactionId')));
-  api.delete('/requests', (c) => {
-    state.journal.clear();
+  api.get('/requests', async (c) => ok(c.req.header('accept'), { requests: await state.journal.list() }, c.get('interactionId')));
+  api.delete('/requests', async (c) => {
+    await state.journal.clear();
     return done(c.get('interactionId'));
   });
   api.get('/scenarios', (c) =>
@@ -40,8 +40,8 @@ export function adminRoutes(
   );
   api.post('/devices/:userCode/approve', (c) => devices.approve(c.req.param('userCode'), c.get('interactionId')));
   api.post('/devices/:userCode/deny', (c) => devices.deny(c.req.param('userCode'), c.get('interactionId')));
-  api.post('/reset', (c) => {
-    state.reset();
+  api.post('/reset', async (c) => {
+    await state.reset();
     return done(c.get('interactionId'));
   });
   return api;

@@ -16,7 +16,7 @@ import { displayUserCode } from '../state/device-codes.js';
 type DeviceAuthorizationBody = components['schemas']['DeviceAuthorization'];
 
 export function deviceAuthorizationEndpoint(config: SandboxConfig): ClientEndpoint {
-  const { devices } = config;
+  const { state: { devices }, clock } = config;
   const { intervalSeconds, lifetimeSeconds } = config.device;
   return {
     scenarios: 'device',
@@ -28,7 +28,7 @@ export function deviceAuthorizationEndpoint(config: SandboxConfig): ClientEndpoi
     async handle({ input, client, scenario, endpoints, interactionId, refuse }) {
       const scope = grantedScope(client.registration, input.scope);
       if ('error' in scope) return refuse(scope);
-      const authorization = devices.issue(
+      const authorization = await devices.issue(
         {
           clientId: client.clientId,
           scope: scope.scope,
@@ -36,6 +36,7 @@ export function deviceAuthorizationEndpoint(config: SandboxConfig): ClientEndpoi
           auto: scenario && { decision: scenario.device.decision === 'approve' ? 'approved' : 'denied', afterPolls: scenario.device.afterPolls },
         },
         lifetimeSeconds,
+        clock.now(),
       );
       const userCode = displayUserCode(authorization.userCode);
       const body: DeviceAuthorizationBody = {

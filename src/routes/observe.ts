@@ -14,9 +14,10 @@ export const ADMIN_BASE = '/__sandbox';
 
 export type ObservedEnv = { Variables: { interactionId: string; notes: RequestNotes } };
 
-export function observe({ state, logger }: SandboxConfig): MiddlewareHandler<ObservedEnv> {
+export function observe({ state, logger, clock }: SandboxConfig): MiddlewareHandler<ObservedEnv> {
   return async (c, next) => {
-    const time = new Date().toISOString();
+    // The journal tells protocol time (that of tokens and codes), so an injected clock moves it too.
+    const time = new Date(clock.now()).toISOString();
     const started = performance.now();
     const notes: RequestNotes = {};
     c.set('notes', notes);
@@ -32,7 +33,7 @@ export function observe({ state, logger }: SandboxConfig): MiddlewareHandler<Obs
       refusal: notes.refusal, host: notes.refusedHost,
     });
     if (pathname.startsWith(`${ADMIN_BASE}/`)) return;
-    state.journal.record({
+    await state.journal.record({
       time, interactionId, method: c.req.method, path: pathname + search,
       headers: journalHeaders(c.req.raw.headers), form: journalForm(notes.form),
       scenario: notes.scenario ?? null, status, refusal: notes.refusal ?? null, fault: notes.fault ?? null, durationMs,

@@ -10,7 +10,7 @@ import { tokenResponse } from '../http/responses.js';
 import { clientRequestHandler, type ClientEndpoint } from '../oauth/client-request.js';
 
 export function tokenEndpoint(config: SandboxConfig): ClientEndpoint {
-  const grants = grantHandlers(config.devices);
+  const grants = grantHandlers(config.state.devices, config.clock);
   // The contract's grant_type enum and the handlers match one to one.
   const grantOf = (input: TokenInput) => grants.get(input.grantType)!;
   return {

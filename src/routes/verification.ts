@@ -24,15 +24,15 @@ function refused(notes: RefusalNotes, code: RefusalCode, status: number, html: s
 }
 
 export function verificationHandlers(config: SandboxConfig, path: string) {
-  const { devices } = config;
+  const { state: { devices }, clock } = config;
 
-  function lookup(typed: string): Lookup {
+  async function lookup(typed: string): Promise<Lookup> {
     const code = normaliseUserCode(typed);
     if (code === '') return { ok: false, status: 400, code: 'user_code.missing', error: 'Enter the code shown on your device.' };
     if (!isUserCodeShape(code)) return { ok: false, status: 400, code: 'user_code.format', error: 'That is not a device code: it has 8 letters, like WDJB-MJHT.' };
-    const authorization = devices.byUserCode(code);
+    const authorization = await devices.byUserCode(code);
     if (!authorization) return { ok: false, status: 404, code: 'user_code.unknown', error: 'No device is waiting for that code. Check the code on your device and try again.' };
-    if (Date.now() >= authorization.expiresAtMs) {
+    if (clock.now() >= authorization.expiresAtMs) {
       return { ok: false, status: 404, code: 'user_code.expired', error: 'That code has expired. Start again on your device to get a new code.' };
     }
     if (authorization.status !== 'pending') return { ok: false, status: 404, code: 'user_code.used', error: 'That code was already used. Start again on your device if you need to.' };
@@ -53,7 +53,7 @@ export function verificationHandlers(config: SandboxConfig, path: string) {
     async show(request: Request, interactionId: string, notes: RefusalNotes): Promise<Response> {
       const typed = new URL(request.url).searchParams.get('user_code');
       if (typed === null) return page(200, codeEntryPage(path), interactionId);
-      const found = lookup(typed);
+      const found = await lookup(typed);
       if (!found.ok) return refused(notes, found.code, found.status, codeEntryPage(path, found.error, typed), interactionId);
       return page(200, consent(found.authorization), interactionId);
     },
@@ -63,12 +63,12 @@ export function verificationHandlers(config: SandboxConfig, path: string) {
       if (!body.ok) return refused(notes, body.code, 400, codeEntryPage(path, `The form could not be read: ${body.description}.`), interactionId);
       const fields = new URLSearchParams(isFormContentType(request.headers.get('content-type')) ? body.text : '');
       const typed = fields.get('user_code') ?? '';
-      const found = lookup(typed);
+      const found = await lookup(typed);
       if (!found.ok) return refused(notes, found.code, found.status, codeEntryPage(path, found.error, typed), interactionId);
       const choice = fields.get('decision');
       if (choice !== 'approve' && choice !== 'deny') return refused(notes, 'user_code.decision', 400, consent(found.authorization), interactionId);
       const decision = choice === 'approve' ? 'approved' : 'denied';
-      devices.decide(found.authorization.userCode, decision);
+      await devices.decide(found.authorization.userCode, decision, clock.now());
       const client = config.clients.get(found.authorization.clientId);
       return page(200, decisionPage(decision, client?.clientName ?? found.authorization.clientId), interactionId);
     },

@@ -5,7 +5,7 @@
 import type { TokenContract } from '../contract/document.js';
 import type { Exchange } from '../http/exchange.js';
 import { errorList, type AccessTokenBody } from '../http/responses.js';
-import type { Counters } from '../state/index.js';
+import type { Sequences } from '../state/index.js';
 import { delayMs, sleep } from './delays.js';
 import { breakConnection, malformJson, truncateBody } from './faults.js';
 import { isConnectionFault, type ResponseScenario, type ScenarioResponse } from './model.js';
@@ -14,7 +14,7 @@ import { stepFor } from './sequences.js';
 
 export interface AnswerContext {
   contract: TokenContract;
-  counters: Counters;
+  sequences: Sequences;
   request: Request;
   form: Readonly<Record<string, string>> | undefined;
   interactionId: string;
@@ -24,8 +24,8 @@ export interface AnswerContext {
 
 export async function answerScenario(scenario: ResponseScenario, ctx: AnswerContext): Promise<Response> {
   const { notes, transport } = ctx.exchange;
-  const step = stepFor(scenario, ctx.counters, ctx.request.headers, ctx.form);
-  if (step.delay !== undefined) await sleep(delayMs(step.delay, scenario.name, ctx.counters), ctx.request.signal);
+  const step = await stepFor(scenario, ctx.sequences, ctx.request.headers, ctx.form);
+  if (step.delay !== undefined) await sleep(await delayMs(step.delay, scenario.name, ctx.sequences), ctx.request.signal);
 
   const render = (spec: ScenarioResponse) => renderScenario(spec, ctx.contract, ctx.interactionId, ctx.issueToken);
   if (step.fault === undefined) return render(step);

@@ -4,12 +4,12 @@
  * after every reset: the n-th draw is a hash of (seed, n).
  */
 import { setTimeout as wait } from 'node:timers/promises';
-import type { Counters } from '../state/index.js';
+import type { Sequences } from '../state/index.js';
 import type { Delay } from './model.js';
 
-export function delayMs(delay: Delay, scenarioName: string, counters: Counters): number {
+export async function delayMs(delay: Delay, scenarioName: string, sequences: Sequences): Promise<number> {
   if (typeof delay === 'number') return delay;
-  const unit = delay.seed === undefined ? Math.random() : seededUnit(delay.seed, counters.next(`delay\u0000${scenarioName}`));
+  const unit = delay.seed === undefined ? Math.random() : seededUnit(delay.seed, await sequences.next(`delay\u0000${scenarioName}`));
   return delay.min + Math.floor(unit * (delay.max - delay.min + 1));
 }
 

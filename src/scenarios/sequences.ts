@@ -4,20 +4,20 @@
  * runs do not disturb each other. After the last step, the last step repeats, or with `loop`
  * the sequence starts again.
  */
-import type { Counters } from '../state/index.js';
+import type { Sequences } from '../state/index.js';
 import type { ResponseScenario, ScenarioStep, SequenceKey } from './model.js';
 
 export const DEFAULT_KEY: SequenceKey = { form: 'client_id' };
 
-export function stepFor(
+export async function stepFor(
   scenario: ResponseScenario,
-  counters: Counters,
+  sequences: Sequences,
   headers: Headers,
   form: Readonly<Record<string, string>> | undefined,
-): ScenarioStep {
+): Promise<ScenarioStep> {
   if (scenario.sequence === undefined) return scenario.response;
   const { steps, loop, key = DEFAULT_KEY } = scenario.sequence;
   const value = 'form' in key ? form?.[key.form] : headers.get(key.header);
-  const n = counters.next(`sequence\u0000${scenario.name}\u0000${value ?? ''}`);
+  const n = await sequences.next(`sequence\u0000${scenario.name}\u0000${value ?? ''}`);
   return steps[loop ? n % steps.length : Math.min(n, steps.length - 1)]!;
 }

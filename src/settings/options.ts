@@ -10,8 +10,8 @@ import { parseAllowedHosts } from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
 import { ScenarioCatalog } from '../scenarios/catalog.js';
 import { isDeviceScenario, isResponseScenario, type Scenario } from '../scenarios/model.js';
-import { memoryDeviceCodeStore } from '../state/device-codes.js';
-import { memoryReplayStore } from '../state/replay-store.js';
+import { systemClock, type Clock } from '../state/clock.js';
+import { memoryState } from '../state/index.js';
 import { jwtTokenIssuer, type TokenIssuer } from '../tokens/access-token.js';
 import { generateSigningKey, signingKeyFromPem, type SigningKey } from '../tokens/keys.js';
 import { shippedFile } from '../shipped/files.js';
@@ -76,6 +76,12 @@ export interface SandboxOptions extends ResilienceOptions {
   authenticator?: ClientAuthenticator;
   /** Replaces how access tokens are issued (advanced). */
   tokenIssuer?: TokenIssuer;
+  /**
+   * Protocol time, in milliseconds since the epoch: assertion exp/iat/nbf checks, jti expiry,
+   * device code expiry and polling pace, rate limit refills, access token iat/exp, the journal's
+   * times. Default: the system clock. A test gives one it can move, instead of waiting.
+   */
+  clock?: Clock;
 }
 
 function positiveWhole(name: string, value: number | undefined, fallback: number): number {
@@ -138,33 +144,29 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
   const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
   if (options.deviceCodeLifetimeSeconds === 0) throw OptionError.at('deviceCodeLifetimeSeconds', 'must be at least 1');
   const fixedIssuer = options.issuer === undefined ? undefined : normaliseIssuer(options.issuer);
-  const replay = memoryReplayStore(options.replayCapacity);
-  const devices = memoryDeviceCodeStore();
   const resilience = resolveResilience(options);
-  resilience.state.onReset(() => {
-    replay.clear();
-    devices.clear();
-  });
+  const state = memoryState({ journalSize: options.journalSize, replayCapacity: options.replayCapacity });
+  const clock = options.clock ?? systemClock;
   return {
     ...resilience,
+    state,
+    clock,
     contract,
     scenariosDir,
     catalog: new ScenarioCatalog(scenarios.filter(isResponseScenario)),
     deviceCatalog: new ScenarioCatalog(scenarios.filter(isDeviceScenario)),
-    devices,
     device: {
       intervalSeconds: positiveWhole('deviceIntervalSeconds', options.deviceIntervalSeconds, DEFAULTS.deviceIntervalSeconds),
       lifetimeSeconds: positiveWhole('deviceCodeLifetimeSeconds', options.deviceCodeLifetimeSeconds, DEFAULTS.deviceCodeLifetimeSeconds),
     },
     clients,
-    authenticator: options.authenticator ?? registeredClientAuthenticator(clients, replay, policy),
-    issuer: options.tokenIssuer ?? jwtTokenIssuer(signingKey, lifetime),
+    authenticator: options.authenticator ?? registeredClientAuthenticator(clients, state.replay, policy, clock),
+    issuer: options.tokenIssuer ?? jwtTokenIssuer(signingKey, lifetime, clock),
     tokenSigningJwk: signingKey.publicJwk,
     fixedIssuer,
     allowedHosts: parseAllowedHosts(options.allowedHosts ?? [], fixedIssuer),
     clientCas: readCaBundle(options.clientCaFile ?? demoPki().ca),
     trustClientCertHeader: options.trustClientCertHeader ?? false,
-    replay,
     maxBodyBytes: positiveWhole('maxBodyBytes', options.maxBodyBytes, DEFAULTS.maxBodyBytes),
     ...(options.cors === undefined ? {} : { cors: parseCorsOrigins(options.cors) }),
   };

@@ -4,7 +4,7 @@
  */
 import { quietLogger, type Logger } from '../log/logger.js';
 import type { SandboxConfig } from '../oauth/services.js';
-import { memoryState, type RateLimit } from '../state/index.js';
+import type { RateLimit } from '../state/index.js';
 import { OptionError } from './errors.js';
 import { isLoopback } from '../http/network.js';
 
@@ -22,7 +22,7 @@ export interface ResilienceOptions {
 }
 
 /** The part of the services that resolveResilience builds. */
-export type ResilienceConfig = Pick<SandboxConfig, 'state' | 'rateLimit' | 'admin' | 'logger'>;
+export type ResilienceConfig = Pick<SandboxConfig, 'rateLimit' | 'admin' | 'logger'>;
 
 // RFC 6750 §2.1 b64token; 16 characters at least so that the token is not guessable in practice.
 const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]{16,}=*$/;
@@ -39,7 +39,6 @@ export function resolveResilience(options: ResilienceOptions): ResilienceConfig 
     throw new OptionError('the admin token must be at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. openssl rand -hex 16)');
   }
   return {
-    state: memoryState(journalSize),
     rateLimit,
     admin: options.admin === false ? undefined : { token: adminToken },
     logger: options.logger ?? quietLogger,

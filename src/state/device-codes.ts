@@ -1,41 +1,27 @@
 /**
  * Outstanding device authorizations (RFC 8628), by device code and by user code, bounded in
- * memory. Codes are generated here so that uniqueness is the store's concern.
+ * memory. Codes are generated here so that uniqueness is the store's concern. The store hands out
+ * no object to change: every change is an operation (issue, poll, decide), and a stored
+ * authorization is replaced, never modified, so what it hands out is a snapshot.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { pollDevice, type DeviceAuthorization, type DeviceDecision, type DevicePoll } from './device-authorization.js';
 
-export type DeviceStatus = 'pending' | 'approved' | 'denied' | 'redeemed';
-export type DeviceDecision = 'approved' | 'denied';
+export type { DeviceAuthorization, DeviceDecision, DeviceStatus } from './device-authorization.js';
 
-export interface DeviceAuthorization {
-  deviceCode: string;
-  /** Normalised: eight characters, no separator. */
-  userCode: string;
-  clientId: string;
-  scope?: string;
-  issuedAtMs: number;
-  expiresAtMs: number;
-  /** Seconds a client must wait between polls; grows by 5 on each slow_down (RFC 8628 §3.5). */
-  intervalSeconds: number;
-  lastPollMs?: number;
-  /** Polls answered with something other than slow_down. */
-  polls: number;
-  status: DeviceStatus;
-  /** Set by a device scenario: decide automatically once this many polls were answered pending. */
-  auto?: { decision: DeviceDecision; afterPolls: number };
-}
+export type DeviceRequest = Pick<DeviceAuthorization, 'clientId' | 'scope' | 'intervalSeconds' | 'auto'>;
 
 export type DecideResult = 'decided' | 'unknown' | 'expired' | 'already-decided';
 
 export interface DeviceCodeStore {
-  issue(request: Pick<DeviceAuthorization, 'clientId' | 'scope' | 'intervalSeconds' | 'auto'>, lifetimeSeconds: number, nowMs?: number): DeviceAuthorization;
-  byDeviceCode(deviceCode: string): DeviceAuthorization | undefined;
-  byUserCode(userCode: string): DeviceAuthorization | undefined;
-  /** Records a poll's effect (interval, last poll, status). */
-  save(authorization: DeviceAuthorization): void;
+  /** Starts an authorization with new codes; resolves to it as issued. */
+  issue(request: DeviceRequest, lifetimeSeconds: number, nowMs: number): Promise<DeviceAuthorization>;
+  /** One poll of the token endpoint with `deviceCode` by `clientId` (pollDevice in device-authorization.ts), applied atomically. */
+  poll(deviceCode: string, clientId: string, nowMs: number): Promise<DevicePoll>;
   /** The user's (or the control API's) decision on a pending authorization. */
-  decide(userCode: string, decision: DeviceDecision, nowMs?: number): DecideResult;
-  clear(): void;
+  decide(userCode: string, decision: DeviceDecision, nowMs: number): Promise<DecideResult>;
+  /** The authorization as it is now, for the verification page; the user code in any spelling. */
+  byUserCode(userCode: string): Promise<DeviceAuthorization | undefined>;
 }
 
 /** RFC 8628 §6.1: consonants only, so that codes are easy to read and spell no words. */
@@ -57,13 +43,18 @@ export function isUserCodeShape(normalised: string): boolean {
   return normalised.length === USER_CODE_LENGTH && [...normalised].every((c) => USER_CODE_ALPHABET.includes(c));
 }
 
-export function memoryDeviceCodeStore(capacity = DEFAULT_DEVICE_CAPACITY): DeviceCodeStore {
+export function memoryDeviceCodeStore(capacity = DEFAULT_DEVICE_CAPACITY): DeviceCodeStore & { clear(): void } {
   const byDevice = new Map<string, DeviceAuthorization>();
   const byUser = new Map<string, DeviceAuthorization>();
 
   const remove = (a: DeviceAuthorization) => {
     byDevice.delete(a.deviceCode);
     byUser.delete(a.userCode);
+  };
+  /** Replaces the stored authorization (its insertion order, which makeRoom relies on, stays). */
+  const store = (a: DeviceAuthorization) => {
+    byDevice.set(a.deviceCode, a);
+    byUser.set(a.userCode, a);
   };
 
   function makeRoom(now: number) {
@@ -83,7 +74,7 @@ export function memoryDeviceCodeStore(capacity = DEFAULT_DEVICE_CAPACITY): Devic
   }
 
   return {
-    issue(request, lifetimeSeconds, nowMs = Date.now()) {
+    async issue(request, lifetimeSeconds, nowMs) {
       makeRoom(nowMs);
       const authorization: DeviceAuthorization = {
         ...request,
@@ -94,23 +85,23 @@ export function memoryDeviceCodeStore(capacity = DEFAULT_DEVICE_CAPACITY): Devic
         polls: 0,
         status: 'pending',
       };
-      byDevice.set(authorization.deviceCode, authorization);
-      byUser.set(authorization.userCode, authorization);
+      store(authorization);
       return authorization;
     },
-    byDeviceCode: (deviceCode) => byDevice.get(deviceCode),
-    byUserCode: (userCode) => byUser.get(normaliseUserCode(userCode)),
-    save(authorization) {
-      if (byDevice.has(authorization.deviceCode)) byDevice.set(authorization.deviceCode, authorization);
+    async poll(deviceCode, clientId, nowMs) {
+      const { poll, next } = pollDevice(byDevice.get(deviceCode), clientId, nowMs);
+      if (next) store(next);
+      return poll;
     },
-    decide(userCode, decision, nowMs = Date.now()) {
+    async decide(userCode, decision, nowMs) {
       const a = byUser.get(normaliseUserCode(userCode));
       if (!a) return 'unknown';
       if (nowMs >= a.expiresAtMs) return 'expired';
       if (a.status !== 'pending') return 'already-decided';
-      a.status = decision;
+      store({ ...a, status: decision });
       return 'decided';
     },
+    byUserCode: async (userCode) => byUser.get(normaliseUserCode(userCode)),
     clear() {
       byDevice.clear();
       byUser.clear();

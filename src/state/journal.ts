@@ -1,5 +1,6 @@
 /** The request journal: the most recent requests, oldest first, within a fixed capacity. */
 import type { components } from '../generated/sandbox.js';
+import { DONE } from './settled.js';
 
 export type JournalEntry = components['schemas']['JournalEntry'];
 
@@ -7,9 +8,10 @@ export const DEFAULT_JOURNAL_SIZE = 500;
 
 export interface Journal {
   /** Adds an entry, numbering it; the oldest entry goes when the journal is full. */
-  record(entry: Omit<JournalEntry, 'id'>): void;
-  list(): JournalEntry[];
-  clear(): void;
+  record(entry: Omit<JournalEntry, 'id'>): Promise<void>;
+  /** A copy, oldest first. */
+  list(): Promise<JournalEntry[]>;
+  clear(): Promise<void>;
 }
 
 export function memoryJournal(capacity = DEFAULT_JOURNAL_SIZE): Journal {
@@ -19,10 +21,12 @@ export function memoryJournal(capacity = DEFAULT_JOURNAL_SIZE): Journal {
     record(entry) {
       entries.push({ id: ++lastId, ...entry });
       if (entries.length > capacity) entries.shift();
+      return DONE;
     },
-    list: () => [...entries],
+    list: () => Promise.resolve([...entries]),
     clear() {
       entries = [];
+      return DONE;
     },
   };
 }

@@ -4,6 +4,7 @@
  * windowMs/requests. Bounded like the counters; a dropped bucket starts full again.
  */
 import { setBounded } from './bounded.js';
+import { NONE } from './settled.js';
 
 export interface RateLimit {
   requests: number;
@@ -11,9 +12,8 @@ export interface RateLimit {
 }
 
 export interface RateBuckets {
-  /** Takes a token; returns undefined when one was there, else the milliseconds until one is. */
-  take(key: string, limit: RateLimit, nowMs: number): number | undefined;
-  clear(): void;
+  /** Takes a token; resolves to undefined when one was there, else to the milliseconds until one is. */
+  take(key: string, limit: RateLimit, nowMs: number): Promise<number | undefined>;
 }
 
 interface Bucket {
@@ -21,7 +21,7 @@ interface Bucket {
   at: number;
 }
 
-export function memoryRateBuckets(capacity = 10_000): RateBuckets {
+export function memoryRateBuckets(capacity = 10_000): RateBuckets & { clear(): void } {
   const buckets = new Map<string, Bucket>();
   return {
     take(key, limit, nowMs) {
@@ -30,7 +30,7 @@ export function memoryRateBuckets(capacity = 10_000): RateBuckets {
       const tokens = Math.min(limit.requests, bucket.tokens + (nowMs - bucket.at) * perMs);
       const allowed = tokens >= 1;
       setBounded(buckets, key, { tokens: allowed ? tokens - 1 : tokens, at: nowMs }, capacity);
-      return allowed ? undefined : Math.ceil((1 - tokens) / perMs);
+      return allowed ? NONE : Promise.resolve(Math.ceil((1 - tokens) / perMs));
     },
     clear: () => buckets.clear(),
   };

@@ -4,9 +4,15 @@
  * arrive. When the bound is reached with nothing expired, the oldest entry is dropped: replay of
  * that one value becomes possible again, which a bounded test double accepts over growing forever.
  */
+import { FALSE, TRUE } from './settled.js';
+
 export interface ReplayStore {
-  /** Records `key` until `expiresAtMs`; false when it is already recorded and unexpired. */
-  useOnce(key: string, expiresAtMs: number, nowMs?: number): boolean;
+  /** Records `key` until `expiresAtMs`; resolves to false when it is already recorded and unexpired. */
+  useOnce(key: string, expiresAtMs: number, nowMs: number): Promise<boolean>;
+}
+
+/** The in-memory store, with what its tests and the aggregate's reset need besides. */
+export interface MemoryReplayStore extends ReplayStore {
   readonly size: number;
   clear(): void;
 }
@@ -16,7 +22,7 @@ export const DEFAULT_REPLAY_CAPACITY = 100_000;
 /** Dropped slots at the head of the queue are reclaimed once there are this many (and half). */
 const RECLAIM_AFTER = 4096;
 
-export function memoryReplayStore(capacity = DEFAULT_REPLAY_CAPACITY): ReplayStore {
+export function memoryReplayStore(capacity = DEFAULT_REPLAY_CAPACITY): MemoryReplayStore {
   if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive whole number');
   // The insertion order lives in a queue of slots rather than in the Map's own order: V8 leaves a
   // hole for every key deleted from the front of a Map, and every walk from its front steps over
@@ -66,9 +72,9 @@ export function memoryReplayStore(capacity = DEFAULT_REPLAY_CAPACITY): ReplaySto
   }
 
   return {
-    useOnce(key, expiresAtMs, nowMs = Date.now()) {
+    useOnce(key, expiresAtMs, nowMs) {
       const slot = slots.get(key);
-      if (slot !== undefined && expiries[slot - base]! > nowMs) return false;
+      if (slot !== undefined && expiries[slot - base]! > nowMs) return FALSE;
       if (slot !== undefined) slots.delete(key); // its expired slot turns stale
       dropExpiredFront(nowMs);
       if (slots.size >= capacity) dropOldest();
@@ -77,7 +83,7 @@ export function memoryReplayStore(capacity = DEFAULT_REPLAY_CAPACITY): ReplaySto
       expiries.push(expiresAtMs);
       if (keys.length - head > 2 * capacity) compact(false);
       else if (head >= RECLAIM_AFTER && head * 2 >= keys.length) compact(true);
-      return true;
+      return TRUE;
     },
     get size() {
       return slots.size;

@@ -1,6 +1,7 @@
 /** Access token issuance: JWTs signed with the sandbox key, certificate-bound when mTLS was used. */
 import { randomUUID } from 'node:crypto';
 import type { AccessTokenBody } from '../http/responses.js';
+import type { Clock } from '../state/clock.js';
 import { signJws } from './jws.js';
 import type { SigningKey } from './keys.js';
 
@@ -20,10 +21,10 @@ export interface TokenIssuer {
   issue(grant: TokenGrant, context: IssueContext): Promise<AccessTokenBody>;
 }
 
-export function jwtTokenIssuer(key: SigningKey, lifetimeSeconds: number): TokenIssuer {
+export function jwtTokenIssuer(key: SigningKey, lifetimeSeconds: number, clock: Clock): TokenIssuer {
   return {
     async issue(grant, { issuer }) {
-      const iat = Math.floor(Date.now() / 1000);
+      const iat = Math.floor(clock.now() / 1000);
       const exp = iat + lifetimeSeconds;
       const accessToken = await signJws(
         key.alg,

@@ -4,9 +4,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import { constants, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { CompactSign, SignJWT, type JWTPayload, type JWK } from 'jose';
+import { CompactSign, decodeJwt, SignJWT, type JWTPayload, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/app.js';
+import { fakeClock } from '../support/clock.js';
 import { DEMO, demoKey, demoKeyPs256 } from '../support/clients.js';
 import { refusalOf } from '../support/refusals.js';
 import { DEVICE_CODE_GRANT, JWT_BEARER, tokenRequest, type Fields } from '../support/requests.js';
@@ -214,6 +215,32 @@ describe('the claims', () => {
     const jti = randomUUID();
     await expectRefused(await assertion({ claims: { jti, aud: 'https://wrong.example' } }), 'assertion.aud');
     expect((await token(await assertion({ claims: { jti } }))).status).toBe(200);
+  });
+});
+
+describe('on the sandbox clock', () => {
+  // A moved clock, years from the real one: only the sandbox's own time can make these pass.
+  const clock = fakeClock(Date.UTC(2031, 0, 1));
+  const moved = createApp({ clock });
+  const at = () => Math.floor(clock.now() / 1000);
+
+  it('checks exp against the injected clock, and issues tokens on it', async () => {
+    const issued = await token(await assertion({ claims: { iat: at(), exp: at() + 60 } }), {}, moved);
+    expect(issued.status).toBe(200);
+    const claims = decodeJwt(issued.body.access_token!);
+    expect(claims.iat).toBe(at());
+    expect(claims.exp).toBe(at() + 900);
+
+    const valid = await assertion({ claims: { iat: at(), exp: at() + 60 } });
+    clock.advance((60 + 30) * 1000); // past exp and the clock skew
+    expect(await token(valid, {}, moved)).toEqual({
+      status: 400,
+      body: { error: 'invalid_client', error_description: expect.stringMatching(/^client_assertion has expired /) },
+    });
+  });
+
+  it('refuses an assertion made on the real clock as expired', async () => {
+    expect((await token(await assertion(), {}, moved)).body.error_description).toMatch(/^client_assertion has expired /);
   });
 });
 

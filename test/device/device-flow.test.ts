@@ -1,33 +1,42 @@
-/** The device authorization grant (RFC 8628), every outcome in-process over app.fetch. */
+/**
+ * The device authorization grant (RFC 8628), every outcome in-process over app.fetch, time moved
+ * by an injected clock; and polling pace and expiry once in real time over HTTP.
+ */
 import { describe, expect, it } from 'vitest';
 import { createApp, type SandboxApp } from '../../src/app/app.js';
+import { startSandbox } from '../../src/server/server.js';
 import type { SandboxOptions } from '../../src/settings/options.js';
+import { fakeClock } from '../support/clock.js';
 import { deviceClientAuth, pkjwtForm } from '../support/clients.js';
 import { refusalOf } from '../support/refusals.js';
 import { DEVICE_CODE_GRANT, form, tokenRequest } from '../support/requests.js';
 
 const BASE = 'http://sandbox.test';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function authorize(app: SandboxApp, extra: Record<string, string> = {}, headers: Record<string, string> = {}) {
+/** The app in-process, or a real listener through global fetch. */
+type Fetcher = { fetch(request: Request): Response | Promise<Response> };
+
+async function authorize(app: Fetcher, extra: Record<string, string> = {}, headers: Record<string, string> = {}, base = BASE) {
   const res = await app.fetch(
-    new Request(`${BASE}/device/auth`, {
+    new Request(`${base}/device/auth`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body: form({ ...(await deviceClientAuth(BASE)), scope: 'openid', ...extra }),
+      body: form({ ...(await deviceClientAuth(base)), scope: 'openid', ...extra }),
     }),
   );
   return {
     res,
     status: res.status,
     body: (res.status === 204 || res.status === 406 ? {} : await res.json()) as Record<string, any>,
-    refusal: await refusalOf(app, res),
+    refusal: 'config' in app ? await refusalOf(app as SandboxApp, res) : undefined,
   };
 }
 
-async function poll(app: SandboxApp, deviceCode: string, auth?: Record<string, string>) {
-  const res = await app.fetch(tokenRequest(BASE, { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, ...(auth ?? (await deviceClientAuth(BASE))) }));
-  return { status: res.status, body: (await res.json()) as Record<string, any>, refusal: await refusalOf(app, res) };
+async function poll(app: Fetcher, deviceCode: string, auth?: Record<string, string>, base = BASE) {
+  const res = await app.fetch(tokenRequest(base, { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, ...(auth ?? (await deviceClientAuth(base))) }));
+  // In-process the journal tells the refusal code; over HTTP the caller reads the control API.
+  const refusal = 'config' in app ? await refusalOf(app as SandboxApp, res) : undefined;
+  return { status: res.status, body: (await res.json()) as Record<string, any>, refusal };
 }
 
 const control = (app: SandboxApp, userCode: string, decision: 'approve' | 'deny') =>
@@ -108,7 +117,8 @@ describe('polling the token endpoint', () => {
   });
 
   it('is slow_down when polled before the interval, and the interval then grows by 5 s', async () => {
-    const app = fast({ deviceIntervalSeconds: 1 });
+    const clock = fakeClock();
+    const app = fast({ deviceIntervalSeconds: 1, clock });
     const { body } = await authorize(app);
     // The first poll comes right after issue: too early.
     // The words matter here: they tell the device its new interval.
@@ -116,17 +126,39 @@ describe('polling the token endpoint', () => {
       body: { error: 'slow_down', error_description: 'polling faster than every 1 s; the interval is now 6 s' },
       refusal: 'device_code.slow_down',
     });
-    await sleep(1100);
-    // 1.1 s later is enough for the old interval, not for the new 6 s one.
+    clock.advance(5_999);
+    // Enough for the old interval, not for the new 6 s one, counted from the last poll.
     expect((await poll(app, body.device_code)).body.error_description).toBe('polling faster than every 6 s; the interval is now 11 s');
+    clock.advance(11_000);
+    expect((await poll(app, body.device_code)).body.error).toBe('authorization_pending');
   });
 
-  it('is expired_token after expiry', async () => {
-    const app = fast({ deviceCodeLifetimeSeconds: 1 });
+  it('is expired_token after expiry, on the token endpoint, the control API and the verification page', async () => {
+    const clock = fakeClock();
+    // Short enough that the polls' assertions, made on the real clock, stay valid on the moved one.
+    const app = fast({ deviceCodeLifetimeSeconds: 30, clock });
     const { body } = await authorize(app);
-    await sleep(1050);
+    clock.advance(29_999);
+    expect((await poll(app, body.device_code)).body.error).toBe('authorization_pending');
+    clock.advance(1);
     expect(await poll(app, body.device_code)).toMatchObject({ body: { error: 'expired_token' }, refusal: 'device_code.expired' });
     expect((await control(app, body.user_code, 'approve')).status).toBe(404);
+    const page = await app.fetch(new Request(`${BASE}/device?user_code=${body.user_code}`));
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('That code has expired.');
+  });
+
+  it('paces and expires in real time over HTTP', async () => {
+    const sandbox = await startSandbox({ port: 0, deviceIntervalSeconds: 1, deviceCodeLifetimeSeconds: 1 });
+    try {
+      const http: Fetcher = { fetch: (request) => fetch(request) };
+      const { body } = await authorize(http, {}, {}, sandbox.url);
+      expect((await poll(http, body.device_code, undefined, sandbox.url)).body.error).toBe('slow_down');
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await poll(http, body.device_code, undefined, sandbox.url)).body.error).toBe('expired_token');
+    } finally {
+      await sandbox.close();
+    }
   });
 
   it('is invalid_grant for an unknown code', async () => {

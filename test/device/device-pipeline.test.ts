@@ -11,6 +11,7 @@ import { loadClientsFile } from '../../src/settings/clients-file.js';
 import type { SandboxOptions } from '../../src/settings/options.js';
 import { DEFAULTS } from '../../src/settings/defaults.js';
 import type { Scenario } from '../../src/scenarios/model.js';
+import { systemClock } from '../../src/state/clock.js';
 import { memoryReplayStore } from '../../src/state/replay-store.js';
 import type { JournalEntry } from '../../src/state/index.js';
 import { deviceClientAuth } from '../support/clients.js';
@@ -120,6 +121,7 @@ describe('client authentication', () => {
       new ClientRegistry(loadClientsFile('demo/clients.yaml')),
       memoryReplayStore(),
       { clockSkewSeconds: DEFAULTS.clockSkewSeconds, maxLifetimeSeconds: DEFAULTS.maxAssertionLifetimeSeconds, jwksTimeoutMs: DEFAULTS.jwksTimeoutMs },
+      systemClock,
     );
     return {
       options: { authenticator: { authenticate: (input, credentials) => ((calls += 1), real.authenticate(input, credentials)) }, deviceIntervalSeconds: 0 },

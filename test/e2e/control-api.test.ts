@@ -4,8 +4,8 @@ import { createApp } from '../../src/app/app.js';
 import { OptionError } from '../../src/settings/errors.js';
 import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import type { JournalEntry } from '../../src/state/index.js';
-import { pkjwtForm } from '../support/clients.js';
-import { tokenRequest } from '../support/requests.js';
+import { deviceClientAuth, pkjwtForm } from '../support/clients.js';
+import { DEVICE_CODE_GRANT, form, tokenRequest } from '../support/requests.js';
 
 const TOKEN = 'test-admin-token-0123456789';
 const ID = 'd3a9e2b4-6c1f-4c53-9b0e-8f3f1a2b7c10';
@@ -103,21 +103,28 @@ describe('GET /__sandbox/scenarios', () => {
 });
 
 describe('POST /__sandbox/reset', () => {
-  it('resets sequences, rate limits, the journal and any state registered with it', async () => {
-    const app = createApp({ rateLimit: { requests: 1, windowMs: 60_000 } });
-    let registered = 0;
-    app.config.state.onReset(() => registered++);
-    const call = async (headers: Record<string, string> = {}) => app.fetch(tokenRequest('http://sandbox.test', await pkjwtForm('http://sandbox.test'), headers));
-    expect((await call({ 'x-sandbox-scenario': 'flaky' })).status).toBe(504);
-    expect((await call()).status).toBe(200);
+  it('resets sequences, rate limits, the journal, the used jti values and the device codes', async () => {
+    const BASE = 'http://sandbox.test';
+    const app = createApp({ rateLimit: { requests: 2, windowMs: 60_000 }, deviceIntervalSeconds: 0 });
+    const call = async (fields?: Record<string, string>, headers: Record<string, string> = {}) =>
+      app.fetch(tokenRequest(BASE, fields ?? (await pkjwtForm(BASE)), headers));
+    const reused = await pkjwtForm(BASE);
+    const device = await app.fetch(
+      new Request(`${BASE}/device/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(await deviceClientAuth(BASE)) }),
+    );
+    const { device_code } = (await device.json()) as { device_code: string };
+    const poll = async () => (await (await call({ ...(await deviceClientAuth(BASE)), grant_type: DEVICE_CODE_GRANT, device_code })).json()) as { error: string };
+    expect((await call(undefined, { 'x-sandbox-scenario': 'flaky' })).status).toBe(504);
+    expect((await call(reused)).status).toBe(200);
+    expect((await call(reused)).status).toBe(400); // the jti was used
     expect((await call()).status).toBe(429);
 
-    const res = await app.fetch(new Request('http://sandbox.test/__sandbox/reset', { method: 'POST' }));
+    const res = await app.fetch(new Request(`${BASE}/__sandbox/reset`, { method: 'POST' }));
     expect(res.status).toBe(204);
-    expect(registered).toBe(1);
-    expect(app.config.state.journal.list()).toEqual([]);
-    expect((await call({ 'x-sandbox-scenario': 'flaky' })).status).toBe(504);
-    expect((await call()).status).toBe(200);
+    expect(await app.config.state.journal.list()).toEqual([]);
+    expect((await call(undefined, { 'x-sandbox-scenario': 'flaky' })).status).toBe(504);
+    expect((await call(reused)).status).toBe(200);
+    expect((await poll()).error).toBe('invalid_grant'); // the device code is gone
   });
 });
 

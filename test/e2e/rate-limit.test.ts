@@ -1,10 +1,14 @@
-/** The optional per-client rate limit: 429 with a Retry-After that is honest, then recovery. */
+/**
+ * The optional per-client rate limit: 429 with a Retry-After that is honest, then recovery. One
+ * test waits for the refill in real time over HTTP; the others move an injected clock.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OptionError } from '../../src/settings/errors.js';
 import { parseRateLimit } from '../../src/settings/resilience.js';
 import { createApp } from '../../src/app/app.js';
 import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { memoryRateBuckets } from '../../src/state/rate-buckets.js';
+import { fakeClock } from '../support/clock.js';
 import { DEMO, pkjwtForm, ps256Form } from '../support/clients.js';
 import { tokenRequest } from '../support/requests.js';
 
@@ -44,14 +48,30 @@ describe('rate limit', () => {
     for (let i = 0; i < 50; i++) expect((await app.fetch(tokenRequest('http://sandbox.test', await pkjwtForm('http://sandbox.test')))).status).toBe(200);
   });
 
-  it('refills at the configured rate (token bucket)', () => {
+  it('refills at the configured rate (token bucket)', async () => {
     const buckets = memoryRateBuckets();
     const limit = { requests: 4, windowMs: 1000 };
-    for (let i = 0; i < 4; i++) expect(buckets.take('c', limit, 0)).toBeUndefined();
-    expect(buckets.take('c', limit, 0)).toBe(250); // one token per 250 ms
-    expect(buckets.take('c', limit, 100)).toBe(150);
-    expect(buckets.take('c', limit, 250)).toBeUndefined();
-    expect(buckets.take('c', limit, 250)).toBe(250);
+    for (let i = 0; i < 4; i++) expect(await buckets.take('c', limit, 0)).toBeUndefined();
+    expect(await buckets.take('c', limit, 0)).toBe(250); // one token per 250 ms
+    expect(await buckets.take('c', limit, 100)).toBe(150);
+    expect(await buckets.take('c', limit, 250)).toBeUndefined();
+    expect(await buckets.take('c', limit, 250)).toBe(250);
+  });
+
+  it('serves again once Retry-After has passed on the sandbox clock, and not a moment before', async () => {
+    const clock = fakeClock();
+    const app = createApp({ rateLimit: { requests: 2, windowMs: 10_000 }, clock });
+    const BASE = 'http://sandbox.test';
+    const call = async () => app.fetch(tokenRequest(BASE, await pkjwtForm(BASE)));
+    expect((await call()).status).toBe(200);
+    expect((await call()).status).toBe(200);
+    const limited = await call();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('5'); // a token per 5 s
+    clock.advance(4_999);
+    expect((await call()).status).toBe(429);
+    clock.advance(1);
+    expect((await call()).status).toBe(200);
   });
 });
 

@@ -5,7 +5,7 @@ import { loadTokenContract } from '../../src/settings/contract-file.js';
 import { delayMs } from '../../src/scenarios/delays.js';
 import type { Scenario } from '../../src/scenarios/model.js';
 import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
-import { memoryCounters } from '../../src/state/counters.js';
+import { memorySequences } from '../../src/state/sequences.js';
 import { pkjwtForm } from '../support/clients.js';
 import { tokenRequest } from '../support/requests.js';
 
@@ -81,14 +81,18 @@ describe('delays', () => {
     expect(res.status).toBe(504);
   });
 
-  it('a seeded random delay draws the same values again after a reset, within its range', () => {
-    const counters = memoryCounters();
-    const draw = (seed: number) => Array.from({ length: 20 }, () => delayMs({ min: 100, max: 200, seed }, 'jitter', counters));
-    const first = draw(42);
-    counters.clear();
-    expect(draw(42)).toEqual(first);
-    counters.clear();
-    expect(draw(7)).not.toEqual(first);
+  it('a seeded random delay draws the same values again after a reset, within its range', async () => {
+    const sequences = memorySequences();
+    const draw = async (seed: number) => {
+      const draws: number[] = [];
+      for (let i = 0; i < 20; i++) draws.push(await delayMs({ min: 100, max: 200, seed }, 'jitter', sequences));
+      return draws;
+    };
+    const first = await draw(42);
+    sequences.clear();
+    expect(await draw(42)).toEqual(first);
+    sequences.clear();
+    expect(await draw(7)).not.toEqual(first);
     expect(new Set(first).size).toBeGreaterThan(5);
     for (const ms of first) expect(ms >= 100 && ms <= 200).toBe(true);
   });

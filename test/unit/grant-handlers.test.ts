@@ -35,9 +35,10 @@ describe('a grant handler given an authenticated client', () => {
 
   it('the device code grant redeems an approved code with no client assertion', async () => {
     const devices = memoryDeviceCodeStore();
-    const issued = devices.issue({ clientId: client.clientId, scope: 'openid', intervalSeconds: 0 }, 600);
-    expect(devices.decide(issued.userCode, 'approved')).toBe('decided');
-    const grant = deviceCodeGrant(devices);
+    const clock = { now: () => 1_000_000 };
+    const issued = await devices.issue({ clientId: client.clientId, scope: 'openid', intervalSeconds: 0 }, 600, clock.now());
+    expect(await devices.decide(issued.userCode, 'approved', clock.now())).toBe('decided');
+    const grant = deviceCodeGrant(devices, clock);
     const input = { grantType: DEVICE_CODE_GRANT, deviceCode: issued.deviceCode, fields: { device_code: issued.deviceCode } } as const;
     expect(await grant.handle(input, client)).toEqual({
       ok: true,

@@ -2,34 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { memoryReplayStore } from '../../src/state/replay-store.js';
 
 describe('the replay store', () => {
-  it('accepts a value once while it is unexpired, and again after it expires', () => {
+  it('accepts a value once while it is unexpired, and again after it expires', async () => {
     const store = memoryReplayStore();
-    expect(store.useOnce('a', 2_000, 1_000)).toBe(true);
-    expect(store.useOnce('a', 2_000, 1_500)).toBe(false);
-    expect(store.useOnce('a', 9_000, 2_001)).toBe(true);
+    expect(await store.useOnce('a', 2_000, 1_000)).toBe(true);
+    expect(await store.useOnce('a', 2_000, 1_500)).toBe(false);
+    expect(await store.useOnce('a', 9_000, 2_001)).toBe(true);
   });
 
-  it('drops expired entries as new ones arrive', () => {
+  it('drops expired entries as new ones arrive', async () => {
     const store = memoryReplayStore();
-    for (let i = 0; i < 1000; i++) store.useOnce(`k${i}`, 1_000 + i, 0);
+    for (let i = 0; i < 1000; i++) await store.useOnce(`k${i}`, 1_000 + i, 0);
     expect(store.size).toBe(1000);
-    store.useOnce('late', 10_000, 5_000);
+    await store.useOnce('late', 10_000, 5_000);
     expect(store.size).toBe(1);
   });
 
-  it('never holds more than its capacity', () => {
+  it('never holds more than its capacity', async () => {
     const store = memoryReplayStore(100);
-    for (let i = 0; i < 10_000; i++) store.useOnce(`k${i}`, Number.MAX_SAFE_INTEGER, 0);
+    for (let i = 0; i < 10_000; i++) await store.useOnce(`k${i}`, Number.MAX_SAFE_INTEGER, 0);
     expect(store.size).toBe(100);
-    expect(store.useOnce('k9999', Number.MAX_SAFE_INTEGER, 0)).toBe(false); // the newest are kept
-    expect(store.useOnce('k0', Number.MAX_SAFE_INTEGER, 0)).toBe(true); // the oldest were dropped
+    expect(await store.useOnce('k9999', Number.MAX_SAFE_INTEGER, 0)).toBe(false); // the newest are kept
+    expect(await store.useOnce('k0', Number.MAX_SAFE_INTEGER, 0)).toBe(true); // the oldest were dropped
   });
 
-  it('clears', () => {
+  it('clears', async () => {
     const store = memoryReplayStore();
-    store.useOnce('a', 5_000, 0);
+    await store.useOnce('a', 5_000, 0);
     store.clear();
-    expect(store.useOnce('a', 5_000, 0)).toBe(true);
+    expect(await store.useOnce('a', 5_000, 0)).toBe(true);
   });
 });
 
@@ -56,7 +56,7 @@ function referenceStore(capacity: number) {
 }
 
 describe('the replay store against its rules', () => {
-  it('answers as the plain rules do, through re-recorded keys, expiry out of order, eviction and compaction', () => {
+  it('answers as the plain rules do, through re-recorded keys, expiry out of order, eviction and compaction', async () => {
     let seed = 42;
     const random = (n: number) => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -72,7 +72,7 @@ describe('the replay store against its rules', () => {
         now += random(3);
         const key = `k${random(keySpace)}`;
         const expiresAt = now + 1 + (random(200) === 0 ? 5_000 : random(40));
-        expect(store.useOnce(key, expiresAt, now), `step ${i}, capacity ${capacity}`).toBe(reference.useOnce(key, expiresAt, now));
+        expect(await store.useOnce(key, expiresAt, now), `step ${i}, capacity ${capacity}`).toBe(reference.useOnce(key, expiresAt, now));
         expect(store.size).toBe(reference.size);
       }
     }

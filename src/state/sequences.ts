@@ -5,19 +5,18 @@
  */
 import { setBounded } from './bounded.js';
 
-export interface Counters {
-  /** Returns how many times `key` was counted before, and counts this time. */
-  next(key: string): number;
-  clear(): void;
+export interface Sequences {
+  /** Resolves to how many times `key` was counted before, and counts this time. */
+  next(key: string): Promise<number>;
 }
 
-export function memoryCounters(capacity = 10_000): Counters {
+export function memorySequences(capacity = 10_000): Sequences & { clear(): void } {
   const counts = new Map<string, number>();
   return {
     next(key) {
       const seen = counts.get(key) ?? 0;
       setBounded(counts, key, seen + 1, capacity);
-      return seen;
+      return Promise.resolve(seen);
     },
     clear: () => counts.clear(),
   };
