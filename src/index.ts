@@ -5,7 +5,7 @@ export { DEFAULTS } from './settings/defaults.js';
 export type { SandboxOptions } from './settings/options.js';
 export type { SandboxConfig } from './oauth/services.js';
 export { ConfigError, OptionError } from './settings/errors.js';
-export type { ResilienceOptions } from './settings/resilience.js';
+export type { ControlOptions } from './settings/control.js';
 export type {
   Scenario, ScenarioMatch, ScenarioResponse, ScenarioSequence, ScenarioStep, SequenceKey, Delay, Fault, DeviceBehaviour,
 } from './scenarios/model.js';

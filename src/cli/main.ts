@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, OptionError } from '../settings/errors.js';
 import { isLoopback } from '../http/network.js';
-import { parseRateLimit } from '../settings/resilience.js';
+import { parseRateLimit } from '../settings/control.js';
 import { packageVersion } from '../settings/package-version.js';
 import { initSandbox } from '../init/scaffold.js';
 import { consoleLogger } from '../log/logger.js';

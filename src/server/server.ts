@@ -18,7 +18,7 @@ import { DEFAULTS } from '../settings/defaults.js';
 import { ConfigError } from '../settings/errors.js';
 import { demoPki, type SandboxOptions } from '../settings/options.js';
 import { isUnspecified } from '../http/network.js';
-import { checkAdminExposure } from '../settings/resilience.js';
+import { checkAdminExposure } from '../settings/control.js';
 import { watchScenarioDir } from '../settings/scenario-watch.js';
 import { readConfigFile } from '../settings/yaml-file.js';
 

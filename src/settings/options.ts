@@ -19,7 +19,8 @@ import { demoClientsFile, loadClientsFile, parseClientsFile } from './clients-fi
 import { DEFAULTS } from './defaults.js';
 import { ConfigError, OptionError } from './errors.js';
 import type { SandboxConfig } from '../oauth/services.js';
-import { resolveResilience, type ResilienceOptions } from './resilience.js';
+import { resolveControl, type ControlOptions } from './control.js';
+import { wholeNumber } from './numbers.js';
 import { loadScenarioDir, shippedScenariosDir } from './scenario-files.js';
 import { readConfigFile } from './yaml-file.js';
 
@@ -30,7 +31,7 @@ export const demoPki = () => ({
   serverKey: shippedFile('demo/pki/server.key'),
 });
 
-export interface SandboxOptions extends ResilienceOptions {
+export interface SandboxOptions extends ControlOptions {
   /** Folder of scenario files; default: the shipped scenarios/. Ignored when `scenarios` is given. */
   scenariosDir?: string;
   /** Scenarios given directly (e.g. by a test suite), instead of a folder. */
@@ -84,12 +85,6 @@ export interface SandboxOptions extends ResilienceOptions {
   clock?: Clock;
 }
 
-function positiveWhole(name: string, value: number | undefined, fallback: number): number {
-  const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < 0) throw OptionError.at(name, `must be a non-negative whole number, got ${String(value)}`);
-  return v;
-}
-
 function readSigningKey(file: string): SigningKey {
   try {
     return signingKeyFromPem(readConfigFile(file, 'signing key'));
@@ -135,20 +130,18 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
       : loadClientsFile(options.clientsFile ?? demoClientsFile()),
   );
   const policy: AssertionPolicy = {
-    clockSkewSeconds: positiveWhole('clockSkewSeconds', options.clockSkewSeconds, DEFAULTS.clockSkewSeconds),
-    maxLifetimeSeconds: positiveWhole('maxAssertionLifetimeSeconds', options.maxAssertionLifetimeSeconds, DEFAULTS.maxAssertionLifetimeSeconds),
-    jwksTimeoutMs: positiveWhole('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs),
+    clockSkewSeconds: wholeNumber('clockSkewSeconds', options.clockSkewSeconds, DEFAULTS.clockSkewSeconds),
+    maxLifetimeSeconds: wholeNumber('maxAssertionLifetimeSeconds', options.maxAssertionLifetimeSeconds, DEFAULTS.maxAssertionLifetimeSeconds),
+    jwksTimeoutMs: wholeNumber('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs),
   };
-  const lifetime = positiveWhole('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULTS.tokenLifetimeSeconds);
-  if (lifetime < 1) throw OptionError.at('tokenLifetimeSeconds', 'must be at least 1');
+  const lifetime = wholeNumber('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULTS.tokenLifetimeSeconds, 1);
   const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
-  if (options.deviceCodeLifetimeSeconds === 0) throw OptionError.at('deviceCodeLifetimeSeconds', 'must be at least 1');
   const fixedIssuer = options.issuer === undefined ? undefined : normaliseIssuer(options.issuer);
-  const resilience = resolveResilience(options);
+  const control = resolveControl(options);
   const state = memoryState({ journalSize: options.journalSize, replayCapacity: options.replayCapacity });
   const clock = options.clock ?? systemClock;
   return {
-    ...resilience,
+    ...control,
     state,
     clock,
     contract,
@@ -156,8 +149,8 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
     catalog: new ScenarioCatalog(scenarios.filter(isResponseScenario)),
     deviceCatalog: new ScenarioCatalog(scenarios.filter(isDeviceScenario)),
     device: {
-      intervalSeconds: positiveWhole('deviceIntervalSeconds', options.deviceIntervalSeconds, DEFAULTS.deviceIntervalSeconds),
-      lifetimeSeconds: positiveWhole('deviceCodeLifetimeSeconds', options.deviceCodeLifetimeSeconds, DEFAULTS.deviceCodeLifetimeSeconds),
+      intervalSeconds: wholeNumber('deviceIntervalSeconds', options.deviceIntervalSeconds, DEFAULTS.deviceIntervalSeconds),
+      lifetimeSeconds: wholeNumber('deviceCodeLifetimeSeconds', options.deviceCodeLifetimeSeconds, DEFAULTS.deviceCodeLifetimeSeconds, 1),
     },
     clients,
     authenticator: options.authenticator ?? registeredClientAuthenticator(clients, state.replay, policy, clock),
@@ -167,7 +160,7 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
     allowedHosts: parseAllowedHosts(options.allowedHosts ?? [], fixedIssuer),
     clientCas: readCaBundle(options.clientCaFile ?? demoPki().ca),
     trustClientCertHeader: options.trustClientCertHeader ?? false,
-    maxBodyBytes: positiveWhole('maxBodyBytes', options.maxBodyBytes, DEFAULTS.maxBodyBytes),
+    maxBodyBytes: wholeNumber('maxBodyBytes', options.maxBodyBytes, DEFAULTS.maxBodyBytes),
     ...(options.cors === undefined ? {} : { cors: parseCorsOrigins(options.cors) }),
   };
 }

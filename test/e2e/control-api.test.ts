@@ -161,8 +161,8 @@ describe('protection', () => {
   it.each([
     [{ adminToken: 'short' }, /admin token must be at least 16 characters/],
     [{ adminToken: 'has spaces in it, not a b64token' }, /admin token must be/],
-    [{ rateLimit: { requests: 0, windowMs: 1000 } }, /rateLimit needs requests and windowMs/],
-    [{ journalSize: -1 }, /journalSize must be a positive whole number/],
+    [{ rateLimit: { requests: 0, windowMs: 1000 } }, /^options: at rateLimit\.requests: must be a whole number of at least 1, got 0$/],
+    [{ journalSize: -1 }, /^options: at journalSize: must be a whole number of at least 1, got -1$/],
   ])('refuses the option %j', (options, message) => {
     expect(() => createApp(options)).toThrow(OptionError);
     expect(() => createApp(options)).toThrow(message);

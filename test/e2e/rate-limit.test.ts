@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OptionError } from '../../src/settings/errors.js';
-import { parseRateLimit } from '../../src/settings/resilience.js';
+import { parseRateLimit } from '../../src/settings/control.js';
 import { createApp } from '../../src/app/app.js';
 import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { memoryRateBuckets } from '../../src/state/rate-buckets.js';

@@ -1,14 +1,16 @@
 /**
- * The options for resilience testing (rate limits, the control API and its journal, logs) and
- * the checks that keep them safe: the control API is never open beyond loopback without a token.
+ * The options of what surrounds the endpoints (the rate limit, the control API and its journal,
+ * logs) and the checks that keep them safe: the control API is never open beyond loopback without
+ * a token.
  */
 import { quietLogger, type Logger } from '../log/logger.js';
 import type { SandboxConfig } from '../oauth/services.js';
 import type { RateLimit } from '../state/index.js';
 import { OptionError } from './errors.js';
+import { wholeNumber } from './numbers.js';
 import { isLoopback } from '../http/network.js';
 
-export interface ResilienceOptions {
+export interface ControlOptions {
   /** A per-client rate limit (token bucket, keyed by client_id): e.g. { requests: 10, windowMs: 1000 }. Default none. */
   rateLimit?: RateLimit;
   /** The control API under /__sandbox/ (default true). */
@@ -21,20 +23,19 @@ export interface ResilienceOptions {
   logger?: Logger;
 }
 
-/** The part of the services that resolveResilience builds. */
-export type ResilienceConfig = Pick<SandboxConfig, 'rateLimit' | 'admin' | 'logger'>;
+/** The part of the services that resolveControl builds. */
+export type ControlConfig = Pick<SandboxConfig, 'rateLimit' | 'admin' | 'logger'>;
 
 // RFC 6750 §2.1 b64token; 16 characters at least so that the token is not guessable in practice.
 const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]{16,}=*$/;
 
-const isCount = (n: number | undefined) => n !== undefined && Number.isSafeInteger(n) && n >= 1;
-
-export function resolveResilience(options: ResilienceOptions): ResilienceConfig {
+export function resolveControl(options: ControlOptions): ControlConfig {
   const { rateLimit, adminToken, journalSize } = options;
-  if (rateLimit && !(isCount(rateLimit.requests) && isCount(rateLimit.windowMs))) {
-    throw new OptionError('rateLimit needs requests and windowMs as positive whole numbers');
+  if (rateLimit) {
+    wholeNumber('rateLimit.requests', rateLimit.requests, 0, 1);
+    wholeNumber('rateLimit.windowMs', rateLimit.windowMs, 0, 1);
   }
-  if (journalSize !== undefined && !isCount(journalSize)) throw new OptionError('journalSize must be a positive whole number');
+  if (journalSize !== undefined) wholeNumber('journalSize', journalSize, 0, 1);
   if (adminToken !== undefined && !BEARER_TOKEN.test(adminToken)) {
     throw new OptionError('the admin token must be at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. openssl rand -hex 16)');
   }
@@ -46,7 +47,7 @@ export function resolveResilience(options: ResilienceOptions): ResilienceConfig 
 }
 
 /** Refuses to expose the control API beyond loopback without a token. */
-export function checkAdminExposure(host: string, config: ResilienceConfig): void {
+export function checkAdminExposure(host: string, config: ControlConfig): void {
   if (config.admin && config.admin.token === undefined && !isLoopback(host)) {
     throw new OptionError(
       `the control API (/__sandbox/) would be open to the network on ${host}: set an admin token (--admin-token or SANDBOX_ADMIN_TOKEN; generate makes a random one, printed at start) or turn it off (--no-admin)`,
@@ -60,7 +61,7 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 export function parseRateLimit(text: string): RateLimit {
   const m = /^(\d{1,9})\/(\d{1,9})(ms|s|m|h)$/.exec(text.trim());
   const limit = m && { requests: Number(m[1]), windowMs: Number(m[2]) * UNIT_MS[m[3]!]! };
-  if (!limit || !isCount(limit.requests) || !isCount(limit.windowMs)) {
+  if (!limit || limit.requests < 1 || limit.windowMs < 1) {
     throw new OptionError(`--rate-limit must be REQUESTS/WINDOW with a unit of ms, s, m or h, e.g. 10/1s; got "${text}"`);
   }
   return limit;
