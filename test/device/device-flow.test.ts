@@ -146,6 +146,7 @@ describe('polling the token endpoint', () => {
     const page = await app.fetch(new Request(`${BASE}/device?user_code=${body.user_code}`));
     expect(page.status).toBe(404);
     expect(await page.text()).toContain('That code has expired.');
+    expect(await refusalOf(app, page)).toBe('user_code.expired');
   });
 
   it('paces and expires in real time over HTTP', async () => {

@@ -25,7 +25,6 @@ const quoted = (text: string, code: string) => text.includes(`'${code}'`) || tex
 /** Codes that no test provokes yet, each for a reason; the list may only shrink (a test below checks it). */
 const NOT_YET_PROVOKED: Record<string, string> = {
   'mtls.subject_unreadable': 'needs a certificate whose subject Node prints but the DN parser cannot read',
-  'user_code.expired': 'needs time to pass on the verification page (device-flow.test.ts waits for expired_token only)',
 };
 
 describe('the table of refusal codes', () => {
