@@ -5,7 +5,8 @@
  * memory in check, and prints JSON with the heap retained after a full GC at each checkpoint.
  */
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_REPLAY_CAPACITY, memoryReplayStore } from '../src/state/replay-store.js';
+import { DEFAULTS } from '../src/settings/defaults.js';
+import { memoryReplayStore } from '../src/state/replay-store.js';
 import { peakRssMb } from './proc.js';
 
 export interface ReplayMemoryReport {
@@ -31,7 +32,7 @@ function retainedHeap(): number {
 
 const keys = Number(process.argv[2] ?? 1_000_000);
 const checkpoints = 10;
-const store = memoryReplayStore();
+const store = memoryReplayStore(DEFAULTS.replayCapacity);
 const startRss = process.memoryUsage().rss;
 const baseline = retainedHeap();
 const now = Date.now();
@@ -51,7 +52,7 @@ const seconds = (performance.now() - started) / 1000;
 
 const report: ReplayMemoryReport = {
   keys,
-  capacity: DEFAULT_REPLAY_CAPACITY,
+  capacity: DEFAULTS.replayCapacity,
   entries: store.size,
   seconds,
   retainedMb,

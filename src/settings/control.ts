@@ -30,12 +30,11 @@ export type ControlConfig = Pick<SandboxConfig, 'rateLimit' | 'admin' | 'logger'
 const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]{16,}=*$/;
 
 export function resolveControl(options: ControlOptions): ControlConfig {
-  const { rateLimit, adminToken, journalSize } = options;
+  const { rateLimit, adminToken } = options;
   if (rateLimit) {
     wholeNumber('rateLimit.requests', rateLimit.requests, 0, 1);
     wholeNumber('rateLimit.windowMs', rateLimit.windowMs, 0, 1);
   }
-  if (journalSize !== undefined) wholeNumber('journalSize', journalSize, 0, 1);
   if (adminToken !== undefined && !BEARER_TOKEN.test(adminToken)) {
     throw new OptionError('the admin token must be at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. openssl rand -hex 16)');
   }

@@ -138,7 +138,10 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
   const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
   const fixedIssuer = options.issuer === undefined ? undefined : normaliseIssuer(options.issuer);
   const control = resolveControl(options);
-  const state = memoryState({ journalSize: options.journalSize, replayCapacity: options.replayCapacity });
+  const state = memoryState({
+    journalSize: wholeNumber('journalSize', options.journalSize, DEFAULTS.journalSize, 1),
+    replayCapacity: wholeNumber('replayCapacity', options.replayCapacity, DEFAULTS.replayCapacity, 1),
+  });
   const clock = options.clock ?? systemClock;
   return {
     ...control,

@@ -38,14 +38,15 @@ export interface SandboxState {
   reset(): Promise<void>;
 }
 
+/** The bounds of the in-memory state (their defaults are in settings/defaults.ts). */
 export interface MemoryStateOptions {
   /** How many requests the journal keeps. */
-  journalSize?: number;
+  journalSize: number;
   /** How many used jti values the replay store keeps at most. */
-  replayCapacity?: number;
+  replayCapacity: number;
 }
 
-export function memoryState(options: MemoryStateOptions = {}): SandboxState {
+export function memoryState(options: MemoryStateOptions): SandboxState {
   const replay = memoryReplayStore(options.replayCapacity);
   const sequences = memorySequences();
   const rates = memoryRateBuckets();

@@ -4,8 +4,6 @@ import { DONE } from './settled.js';
 
 export type JournalEntry = components['schemas']['JournalEntry'];
 
-export const DEFAULT_JOURNAL_SIZE = 500;
-
 export interface Journal {
   /** Adds an entry, numbering it; the oldest entry goes when the journal is full. */
   record(entry: Omit<JournalEntry, 'id'>): Promise<void>;
@@ -14,7 +12,7 @@ export interface Journal {
   clear(): Promise<void>;
 }
 
-export function memoryJournal(capacity = DEFAULT_JOURNAL_SIZE): Journal {
+export function memoryJournal(capacity: number): Journal {
   let entries: JournalEntry[] = [];
   let lastId = 0;
   return {

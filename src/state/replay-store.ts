@@ -17,12 +17,10 @@ export interface MemoryReplayStore extends ReplayStore {
   clear(): void;
 }
 
-export const DEFAULT_REPLAY_CAPACITY = 100_000;
-
 /** Dropped slots at the head of the queue are reclaimed once there are this many (and half). */
 const RECLAIM_AFTER = 4096;
 
-export function memoryReplayStore(capacity = DEFAULT_REPLAY_CAPACITY): MemoryReplayStore {
+export function memoryReplayStore(capacity: number): MemoryReplayStore {
   if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive whole number');
   // The insertion order lives in a queue of slots rather than in the Map's own order: V8 leaves a
   // hole for every key deleted from the front of a Map, and every walk from its front steps over

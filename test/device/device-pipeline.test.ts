@@ -119,7 +119,7 @@ describe('client authentication', () => {
     let calls = 0;
     const real: ClientAuthenticator = registeredClientAuthenticator(
       new ClientRegistry(loadClientsFile('demo/clients.yaml')),
-      memoryReplayStore(),
+      memoryReplayStore(DEFAULTS.replayCapacity),
       { clockSkewSeconds: DEFAULTS.clockSkewSeconds, maxLifetimeSeconds: DEFAULTS.maxAssertionLifetimeSeconds, jwksTimeoutMs: DEFAULTS.jwksTimeoutMs },
       systemClock,
     );

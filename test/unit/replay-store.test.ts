@@ -3,14 +3,14 @@ import { memoryReplayStore } from '../../src/state/replay-store.js';
 
 describe('the replay store', () => {
   it('accepts a value once while it is unexpired, and again after it expires', async () => {
-    const store = memoryReplayStore();
+    const store = memoryReplayStore(100);
     expect(await store.useOnce('a', 2_000, 1_000)).toBe(true);
     expect(await store.useOnce('a', 2_000, 1_500)).toBe(false);
     expect(await store.useOnce('a', 9_000, 2_001)).toBe(true);
   });
 
   it('drops expired entries as new ones arrive', async () => {
-    const store = memoryReplayStore();
+    const store = memoryReplayStore(100_000);
     for (let i = 0; i < 1000; i++) await store.useOnce(`k${i}`, 1_000 + i, 0);
     expect(store.size).toBe(1000);
     await store.useOnce('late', 10_000, 5_000);
@@ -26,7 +26,7 @@ describe('the replay store', () => {
   });
 
   it('clears', async () => {
-    const store = memoryReplayStore();
+    const store = memoryReplayStore(100);
     await store.useOnce('a', 5_000, 0);
     store.clear();
     expect(await store.useOnce('a', 5_000, 0)).toBe(true);

@@ -31,7 +31,7 @@ function callEverything(state: SandboxState): Record<string, unknown> {
 
 describe('the state aggregate', () => {
   it('answers every method with a promise', async () => {
-    const state = memoryState();
+    const state = memoryState({ journalSize: 500, replayCapacity: 100 });
     const results = callEverything(state);
     // Every part and every method of each is called above: none is forgotten.
     const methods = Object.entries(state).flatMap(([part, value]) =>
@@ -43,7 +43,7 @@ describe('the state aggregate', () => {
   });
 
   it('reset() empties every part: used jti values, sequences, rate buckets, device codes, the journal', async () => {
-    const state = memoryState();
+    const state = memoryState({ journalSize: 500, replayCapacity: 100 });
     expect(await state.replay.useOnce('jti', T + 1000, T)).toBe(true);
     expect(await state.sequences.next('key')).toBe(0);
     expect(await state.sequences.next('key')).toBe(1);
@@ -68,7 +68,7 @@ describe('the device store', () => {
     state.devices.issue({ clientId: 'c', scope: 'openid', intervalSeconds: 5, ...(auto && { auto }) }, 600, T);
 
   it('hands out snapshots: what it gave does not change when the authorization does', async () => {
-    const state = memoryState();
+    const state = memoryState({ journalSize: 500, replayCapacity: 100 });
     const issued = await issue(state);
     const seen = await state.devices.byUserCode(issued.userCode);
     expect(await state.devices.decide(issued.userCode, 'approved', T)).toBe('decided');
@@ -78,7 +78,7 @@ describe('the device store', () => {
   });
 
   it('polls through every outcome, applying each one', async () => {
-    const state = memoryState();
+    const state = memoryState({ journalSize: 500, replayCapacity: 100 });
     const { deviceCode, userCode } = await issue(state);
     const poll = (at: number, clientId = 'c') => state.devices.poll(deviceCode, clientId, at);
     expect(await state.devices.poll('nope', 'c', T)).toEqual({ result: 'unknown' });
@@ -92,7 +92,7 @@ describe('the device store', () => {
   });
 
   it('decides by itself after a device scenario\'s polls, and expires', async () => {
-    const state = memoryState();
+    const state = memoryState({ journalSize: 500, replayCapacity: 100 });
     const denied = await issue(state, { decision: 'denied', afterPolls: 1 });
     expect(await state.devices.poll(denied.deviceCode, 'c', T + 5000)).toEqual({ result: 'pending' });
     expect(await state.devices.poll(denied.deviceCode, 'c', T + 10_000)).toEqual({ result: 'denied' });
