@@ -7,6 +7,14 @@ import type { components } from '../generated/token.js';
 import { invalidRequest, unsupportedGrantType, type Refusal } from '../http/refusal.js';
 import type { TokenContract } from './document.js';
 
+/**
+ * A rule's failure as an error_description can carry it: a pattern is named, not quoted (a regular
+ * expression is mostly characters RFC 6749 §5.2 leaves out, and means little to a reader).
+ */
+function readable(problem: { rule: string; message: string }): string {
+  return problem.rule === 'pattern' ? 'has a character or a form that openapi/token.yaml does not allow for it' : problem.message;
+}
+
 export type TokenRequest = components['schemas']['TokenRequest'];
 export type GrantType = TokenRequest['grant_type'];
 
@@ -34,7 +42,7 @@ export function checkHeaders(contract: TokenContract, headers: Headers): Refusal
     const value = headers.get(rule.name);
     if (value === null) continue;
     const problem = rule.check(value);
-    if (problem) return invalidRequest(`header.${rule.name}.${problem.rule}`, `header ${rule.name} ${problem.message}`);
+    if (problem) return invalidRequest(`header.${rule.name}.${problem.rule}`, `header ${rule.name} ${readable(problem)}`);
   }
   return undefined;
 }
@@ -73,7 +81,7 @@ export function checkTokenForm(contract: TokenContract, fields: Record<string, s
     if (rule.name === 'grant_type' && value !== '') {
       return refused(unsupportedGrantType('form.grant_type.unsupported', `grant_type ${problem.message}`));
     }
-    return refused(invalidRequest(`form.${rule.name}.${problem.rule}`, `${rule.name} ${problem.message}`));
+    return refused(invalidRequest(`form.${rule.name}.${problem.rule}`, `${rule.name} ${readable(problem)}`));
   }
 
   const { client_assertion: clientAssertion, assertion } = fields;

@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResponseContract, TokenContract } from '../contract/document.js';
 import type { Check } from '../contract/schema.js';
-import { INTERACTION_ID, type AccessTokenBody } from '../http/responses.js';
+import { ERROR_TEXT, INTERACTION_ID, type AccessTokenBody } from '../http/responses.js';
 import { changeToken } from '../scenarios/render.js';
 import type { Delay, Fault, Scenario, ScenarioResponse, ScenarioStep, SequenceKey } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
@@ -151,6 +151,7 @@ function toStep(file: string, where: string, raw: RawStep, contract: TokenContra
       throw new ConfigError(file, `${where}.body${bad.path}`, `${bad.message} (the schema of status ${status}; mark the response outsideContract: true if that is the point)`);
     }
   }
+  if (body !== undefined && !outsideContract) checkErrorText(file, `${where}.body`, body);
   if (token !== undefined) checkTokenChange(file, `${where}.token`, raw, documented, outsideContract === true);
 
   const headers = lowerKeys(raw.headers);
@@ -164,6 +165,17 @@ function toStep(file: string, where: string, raw: RawStep, contract: TokenContra
   }
 
   return { status, example, body, headers, delay, fault, token, outsideContract };
+}
+
+/** RFC 6749 §5.2's characters in a literal error body (outsideContract lifts it, as for any other rule). */
+function checkErrorText(file: string, where: string, body: unknown): void {
+  if (body === null || typeof body !== 'object') return;
+  for (const member of ['error', 'error_description', 'error_uri'] as const) {
+    const value = (body as Record<string, unknown>)[member];
+    if (typeof value === 'string' && !ERROR_TEXT.test(value)) {
+      throw new ConfigError(file, `${where}.${member}`, 'holds a character RFC 6749 §5.2 does not allow there (only printable ASCII without " and \\)');
+    }
+  }
 }
 
 /** A token change applies to the token a 200 issues, and keeps it inside the contract unless marked. */

@@ -160,7 +160,7 @@ describe('the claims', () => {
   });
 
   it('aud must be the issuer or the token endpoint', async () => {
-    await expectRefused(await assertion({ claims: { aud: 'https://other-as.example/token' } }), 'assertion.aud', {}, /^client_assertion aud must be the issuer or the token endpoint URL \(http:\/\/sandbox\.test, http:\/\/sandbox\.test\/token\), got "https:\/\/other-as\.example\/token"$/);
+    await expectRefused(await assertion({ claims: { aud: 'https://other-as.example/token' } }), 'assertion.aud', {}, /^client_assertion aud must be the issuer or the token endpoint URL \(http:\/\/sandbox\.test, http:\/\/sandbox\.test\/token\), got 'https:\/\/other-as\.example\/token'$/);
     await expectRefused(await assertion({ drop: ['aud'] }), 'assertion.aud.missing');
   });
 

@@ -70,6 +70,11 @@ describe('a scenario file', () => {
     expect(refusal('{ status: 200, token: { omit: [expires_in] }, outsideContract: true }')).toBe('loaded');
   });
 
+  it('keeps literal error texts within RFC 6749 §5.2 (printable ASCII without " and \\)', () => {
+    expect(refusal('{ status: 400, body: { error: invalid_request, error_description: "café" } }')).toMatch(/^s\.yaml: at response\.body\.error_description: holds a character RFC 6749/);
+    expect(refusal(`{ status: 400, body: { error: invalid_request, error_description: 'say "no"' } }`)).toMatch(/at response\.body\.error_description: holds a character/);
+  });
+
   it('changes only the token a 200 issues', () => {
     expect(refusal('{ status: 400, token: { omit: [scope] } }')).toMatch(/at response\.token: changes the token a 200 issues/);
     expect(refusal('{ status: 200, example: bearer, token: { omit: [scope] } }')).toMatch(/at response\.token: changes the token a 200 issues/);

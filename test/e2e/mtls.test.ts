@@ -76,7 +76,7 @@ describe('tls_client_auth', () => {
     expect(r.body).toEqual({
       error: 'invalid_client',
       error_description:
-        'the client certificate subject "CN=not-registered,O=Some Other Org,C=BR" is not the registered tls_client_auth_subject_dn "CN=sandbox-mtls,OU=demo clients,O=fapi-token-sandbox DEMO ONLY,C=BR"',
+        "the client certificate subject 'CN=not-registered,O=Some Other Org,C=BR' is not the registered tls_client_auth_subject_dn 'CN=sandbox-mtls,OU=demo clients,O=fapi-token-sandbox DEMO ONLY,C=BR'",
     });
   });
 

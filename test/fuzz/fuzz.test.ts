@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/app.js';
 import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
+import { ERROR_TEXT } from '../../src/http/responses.js';
 import { contractProblems } from '../support/contract-validator.js';
 import { demoAssertion } from '../support/clients.js';
 import { startPrismProxy, violations, type PrismJudge } from '../support/prism.js';
@@ -77,6 +78,13 @@ async function checkAnswer(r: Fuzzed, res: Response) {
   const problems = r.method === 'HEAD' ? [] : contractProblems(r.method, path, res.status, res.headers, body);
   expect(problems, `${r.method} ${r.path} → ${res.status} ${body.slice(0, 300)}`).toEqual([]);
   if (res.status >= 500) expect(askedFor5xx(r), `unasked ${res.status} for ${JSON.stringify(r).slice(0, 300)}`).toBe(true);
+  // RFC 6749 §5.2 (the conformance suite's ValidateErrorDescriptionFromResponseError): whatever the request quoted.
+  if (body !== '' && res.headers.get('content-type')?.startsWith('application/json')) {
+    const json = JSON.parse(body) as Record<string, unknown>;
+    for (const member of ['error', 'error_description', 'error_uri']) {
+      if (typeof json[member] === 'string') expect(json[member], `${member} of ${body.slice(0, 300)}`).toMatch(ERROR_TEXT);
+    }
+  }
   expect(res.headers.get('x-fapi-interaction-id')).toMatch(/^[0-9a-f-]{36}$/i);
 }
 
