@@ -44,15 +44,17 @@ export function tokenResponse(body: AccessTokenBody, interactionId: string): Res
   return jsonResponse(200, body, interactionId, NO_STORE_NO_CACHE);
 }
 
-/** RFC 6749 §5.2: error_description is %x20-21 / %x23-5B / %x5D-7E (printable ASCII without " and \). */
-export const ERROR_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** RFC 6749 §5.2: error and error_description are %x20-21 / %x23-5B / %x5D-7E (printable ASCII without " and \). */
+const ERROR_CHARACTERS = '\\x20\\x21\\x23-\\x5b\\x5d-\\x7e';
+export const ERROR_TEXT = new RegExp(`^[${ERROR_CHARACTERS}]*$`);
+const OUTSIDE_ERROR_TEXT = new RegExp(`[^${ERROR_CHARACTERS}]`, 'g');
 
 /**
  * A description within RFC 6749 §5.2's characters, whatever it quotes from the request: " becomes
  * ', \ becomes /, and anything else outside the set (control characters, non-ASCII) becomes ?.
  */
 export function errorText(description: string): string {
-  return description.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, (c) => (c === '"' ? "'" : c === '\\' ? '/' : '?'));
+  return description.replace(OUTSIDE_ERROR_TEXT, (c) => (c === '"' ? "'" : c === '\\' ? '/' : '?'));
 }
 
 export function tokenError(error: TokenErrorCode, description: string, interactionId: string): Response {
