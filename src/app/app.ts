@@ -8,7 +8,7 @@ import { cors, routeMethods } from '../http/cors.js';
 import { transportOf } from '../http/exchange.js';
 import { interactionIdFor } from '../routes/interaction-id.js';
 import { DEVICE_AUTHORIZATION_PATH, VERIFICATION_PATH, type Listeners } from '../oauth/endpoints.js';
-import { errorList, INTERACTION_ID } from '../http/responses.js';
+import { errorList, SANDBOX_STYLE } from '../http/responses.js';
 import { adminRoutes } from '../routes/admin.js';
 import { deviceDecisionHandler } from '../routes/admin-devices.js';
 import { deviceAuthorizationHandler } from '../routes/device-authorization.js';
@@ -25,7 +25,6 @@ export type SandboxApp = Hono<ObservedEnv> & { readonly config: SandboxConfig };
  */
 export function createApp(options: SandboxOptions = {}, listeners: Readonly<Listeners> = {}): SandboxApp {
   const config: SandboxConfig = Object.freeze({ ...resolveConfig(options), listeners });
-  const idRule = config.contract.headers.find((h) => h.name === INTERACTION_ID)!.check;
   const token = tokenHandler(config);
   const metadata = metadataHandler(config);
   const jwks = jwksHandler(config);
@@ -34,11 +33,12 @@ export function createApp(options: SandboxOptions = {}, listeners: Readonly<List
 
   const app = new Hono<ObservedEnv>();
   app.use(async (c, next) => {
-    c.set('interactionId', interactionIdFor(c.req.raw.headers, idRule));
+    c.set('interactionId', interactionIdFor(c.req.raw.headers, config.contract.current.interactionId));
     await next();
   });
   app.use(observe(config));
-  app.use(allowedHosts(config.allowedHosts));
+  // A refused host on POST /token is answered in the token contract's style, elsewhere in the sandbox's own.
+  app.use(allowedHosts(config.allowedHosts, (path) => (path === '/token' ? config.contract.current : SANDBOX_STYLE)));
   if (config.cors) {
     let methodsAt: ((path: string) => readonly string[] | undefined) | undefined;
     // The route table is complete by the first request.

@@ -96,8 +96,10 @@ export function checkTokenForm(contract: TokenContract, fields: Record<string, s
     return refused(invalidRequest('form.client_assertion.missing', 'client_assertion (or assertion) is required with client_assertion_type'));
   }
 
+  const grantType = fields.grant_type ?? contract.defaultGrantType;
+  if (grantType === undefined) return refused(invalidRequest('form.grant_type.required', 'grant_type is required (the contract gives it no default)'));
   const input: TokenInput = {
-    grantType: (fields.grant_type ?? contract.defaultGrantType) as GrantType,
+    grantType: grantType as GrantType,
     clientId: fields.client_id,
     clientAssertion: anyAssertion,
     scope: fields.scope,

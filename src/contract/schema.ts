@@ -33,6 +33,16 @@ const FORMATS: Record<string, (s: string) => boolean> = {
 
 export class SchemaError extends Error {}
 
+/** A contract document the sandbox cannot serve: where in it (a dotted path) and why. */
+export class ContractError extends Error {
+  constructor(
+    readonly place: string,
+    readonly problem: string,
+  ) {
+    super(place ? `at ${place}: ${problem}` : problem);
+  }
+}
+
 /** Resolves a local JSON pointer such as "#/components/schemas/TokenError" against the document. */
 export function resolveRef(doc: unknown, ref: string): unknown {
   if (!ref.startsWith('#/')) throw new SchemaError(`only local $ref values are supported: ${ref}`);

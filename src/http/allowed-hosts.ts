@@ -10,6 +10,7 @@ import type { MiddlewareHandler } from 'hono';
 import { isLoopback } from './network.js';
 import { transportOf, type RequestNotes } from './exchange.js';
 import { invalidRequest, refusalResponse } from './refusal.js';
+import type { AnswerStyle } from './responses.js';
 
 /** Every host, or loopback names and these host names (lower case, no trailing dot). */
 export type AllowedHosts = { any: true } | { any: false; names: Set<string> };
@@ -25,7 +26,8 @@ function allowsHost(allowed: AllowedHosts, hostname: string): boolean {
 /** What the refusal may repeat of the host: RFC 6749 §5.2 limits error_description to printable ASCII without " and \. */
 const quotable = (host: string) => (/^[a-z0-9.\-_:[\]]{1,253}$/.test(host) ? host : undefined);
 
-export function allowedHosts(allowed: AllowedHosts): MiddlewareHandler<{ Variables: { interactionId: string; notes: RequestNotes } }> {
+/** `styleFor`: how the refusal looks at a path (the token contract's 400 on POST /token). */
+export function allowedHosts(allowed: AllowedHosts, styleFor: (path: string) => AnswerStyle): MiddlewareHandler<{ Variables: { interactionId: string; notes: RequestNotes } }> {
   return async (c, next) => {
     const incoming = transportOf(c.env)?.incoming;
     if (allowed.any || !incoming) return next();
@@ -40,6 +42,6 @@ export function allowedHosts(allowed: AllowedHosts): MiddlewareHandler<{ Variabl
       hostname === undefined
         ? 'the request has no Host header; this sandbox answers only requests that name a host it serves (localhost, 127.0.0.1, [::1] or one allowed with --allowed-hosts)'
         : `the Host ${shown ?? 'of this request'} is not one this sandbox answers to (localhost, 127.0.0.1, [::1] and the hosts allowed with --allowed-hosts or SANDBOX_ALLOWED_HOSTS); start it with --allowed-hosts ${shown ?? 'NAME'} to serve this name`;
-    return refusalResponse(invalidRequest('host.not_allowed', description), notes, c.get('interactionId'));
+    return refusalResponse(invalidRequest('host.not_allowed', description), notes, c.get('interactionId'), styleFor(c.req.path));
   };
 }

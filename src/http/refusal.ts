@@ -8,7 +8,7 @@
  * every layer above (contract/, clients/, grants/, oauth/, routes/) can build refusals. It is
  * data only and imports no domain folder.
  */
-import { tokenError, type TokenErrorCode } from './responses.js';
+import { tokenError, type AnswerStyle, type TokenErrorCode } from './responses.js';
 
 /** Every fixed code and the check it names. README "Refusal codes" lists them (a test keeps it so). */
 export const REFUSAL_CODES = {
@@ -141,8 +141,8 @@ export interface RefusalNotes {
   refusal?: RefusalCode;
 }
 
-/** The 400 token error a refusal answers, its code noted for the journal and the log line. */
-export function refusalResponse(refusal: Refusal, notes: RefusalNotes, interactionId: string): Response {
+/** The 400 a refusal answers, in the endpoint's style, its code noted for the journal and the log line. */
+export function refusalResponse(refusal: Refusal, notes: RefusalNotes, interactionId: string, style: AnswerStyle): Response {
   notes.refusal = refusal.code;
-  return tokenError(refusal.error, refusal.description, interactionId);
+  return tokenError(refusal.error, refusal.description, interactionId, style);
 }

@@ -33,15 +33,25 @@ export function jsonResponse(
   });
 }
 
-/** Headers the contract requires on a status, whatever produced the response. */
-export function defaultHeaders(status: number): Record<string, string> {
-  if (status === 200) return NO_STORE_NO_CACHE;
-  if (status === 400) return NO_STORE;
-  return {};
+/**
+ * How the sandbox's own answers look where a document describes them: the shape of its 400 error
+ * body (RFC 6749 §5.2's {error, error_description}, or the provider's older {errors: [...]}), and
+ * the headers each status carries besides the interaction id. The token contract decides it for
+ * POST /token when it is read (contract/document.ts); the sandbox's own endpoints use SANDBOX_STYLE.
+ */
+export interface AnswerStyle {
+  readonly errorShape: 'oauth' | 'errors';
+  headersOf(status: number): Readonly<Record<string, string>>;
 }
 
-export function tokenResponse(body: AccessTokenBody, interactionId: string): Response {
-  return jsonResponse(200, body, interactionId, NO_STORE_NO_CACHE);
+/** openapi/sandbox.yaml's: RFC 6749 errors, token answers not cached (RFC 6749 §5.1, §5.2). */
+export const SANDBOX_STYLE: AnswerStyle = {
+  errorShape: 'oauth',
+  headersOf: (status) => (status === 200 ? NO_STORE_NO_CACHE : status === 400 ? NO_STORE : {}),
+};
+
+export function tokenResponse(body: AccessTokenBody, interactionId: string, style: AnswerStyle): Response {
+  return jsonResponse(200, body, interactionId, style.headersOf(200));
 }
 
 /** RFC 6749 §5.2: error and error_description are %x20-21 / %x23-5B / %x5D-7E (printable ASCII without " and \). */
@@ -57,9 +67,11 @@ export function errorText(description: string): string {
   return description.replace(OUTSIDE_ERROR_TEXT, (c) => (c === '"' ? "'" : c === '\\' ? '/' : '?'));
 }
 
-export function tokenError(error: TokenErrorCode, description: string, interactionId: string): Response {
-  const body: TokenErrorBody = { error, error_description: errorText(description) };
-  return jsonResponse(400, body, interactionId, NO_STORE);
+/** A 400 for a refused request, in the style's shape: the errors[] one carries "error: description". */
+export function tokenError(error: TokenErrorCode, description: string, interactionId: string, style: AnswerStyle): Response {
+  const text = errorText(description);
+  const body: TokenErrorBody | ErrorListBody = style.errorShape === 'errors' ? { errors: [`${error}: ${text}`] } : { error, error_description: text };
+  return jsonResponse(400, body, interactionId, style.headersOf(400));
 }
 
 export function errorList(status: number, errors: string[], interactionId: string): Response {

@@ -9,13 +9,14 @@
  */
 import type { AuthenticatedClient } from '../clients/authenticate.js';
 import type { SandboxConfig } from './services.js';
+import type { TokenContract } from '../contract/document.js';
 import { checkHeaders, checkTokenForm, type GrantType, type TokenInput } from '../contract/request.js';
 import { acceptsJson } from '../http/accept.js';
 import { readBody } from '../http/body.js';
 import type { Exchange } from '../http/exchange.js';
 import { parseForm } from '../http/form.js';
 import { endpointsFor, type Endpoints } from './endpoints.js';
-import { errorList, notAcceptable, rateLimited } from '../http/responses.js';
+import { errorList, notAcceptable, rateLimited, SANDBOX_STYLE, type AnswerStyle } from '../http/responses.js';
 import { refusalResponse, unauthorizedClient, type Refusal } from '../http/refusal.js';
 import { clientCertificate } from '../clients/request-certificate.js';
 import { answerScenario } from '../scenarios/answer.js';
@@ -36,6 +37,8 @@ export interface ClientRequest {
   client: AuthenticatedClient;
   /** The device scenario the request selected, on an endpoint that takes device scenarios. */
   scenario?: DeviceScenario;
+  /** How this endpoint's answers look (the error shape, each status's headers). */
+  style: AnswerStyle;
   /** Answers a refusal as a token error, its code noted for the journal and the log line. */
   refuse(refusal: Refusal): Response;
 }
@@ -47,6 +50,8 @@ export interface ClientEndpoint {
    * device scenario is handed to the handler, after every check, to act on.
    */
   readonly scenarios: ScenarioKind;
+  /** How its answers look: the token contract's (POST /token); when absent, openapi/sandbox.yaml's own. */
+  style?(contract: TokenContract): AnswerStyle;
   /** The form fields the token contract's rules apply to; all of them when absent. */
   ruledFields?(form: Record<string, string>): Record<string, string>;
   /** The grant the client must be registered for (RFC 6749 §5.2 unauthorized_client otherwise). */
@@ -59,13 +64,16 @@ export interface ClientEndpoint {
 export type ClientRequestHandler = (request: Request, interactionId: string, exchange: Exchange) => Promise<Response>;
 
 export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndpoint): ClientRequestHandler {
-  const { contract, issuer, authenticator, state, rateLimit, clock } = config;
+  const { issuer, authenticator, state, rateLimit, clock } = config;
   const catalogs: ScenarioCatalogs = { response: config.catalog, device: config.deviceCatalog };
   return async (request, interactionId, exchange) => {
     const { headers } = request;
     const { notes } = exchange;
-    const refuse = (refusal: Refusal) => refusalResponse(refusal, notes, interactionId);
     const form = parseForm(headers.get('content-type'), await readBody(request, config.maxBodyBytes, exchange.transport));
+    // One contract from here to the answer, and the scenarios loaded with it (live reload swaps both at once).
+    const contract = config.contract.current;
+    const style = endpoint.style ? endpoint.style(contract) : SANDBOX_STYLE;
+    const refuse = (refusal: Refusal) => refusalResponse(refusal, notes, interactionId, style);
     const fields = form.ok ? form.fields : undefined;
     notes.form = fields;
     const endpoints = endpointsFor(request.url, config);
@@ -110,6 +118,6 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     if (!client.registration.grantTypes.has(grant)) {
       return refuse(unauthorizedClient('client.grant_not_registered', `client "${client.clientId}" is not registered for the ${grant} grant`));
     }
-    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client, scenario, refuse });
+    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client, scenario, style, refuse });
   };
 }

@@ -6,7 +6,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { ClientAuthenticator } from '../clients/authenticate.js';
 import type { ClientRegistry } from '../clients/registry.js';
-import type { TokenContract } from '../contract/document.js';
+import type { ContractHolder } from '../contract/holder.js';
 import type { AllowedHosts } from '../http/allowed-hosts.js';
 import type { CorsOrigins } from '../http/cors.js';
 import type { Logger } from '../log/logger.js';
@@ -25,7 +25,8 @@ export interface SandboxConfig {
   /** The control API, or undefined when it is off. */
   admin?: { token?: string };
   logger: Logger;
-  contract: TokenContract;
+  /** The token contract in force (replaced by live reload together with the scenarios). */
+  contract: ContractHolder;
   /** The folder the scenarios were loaded from; undefined when they were given directly. */
   scenariosDir?: string;
   /** Scenarios that answer POST /token. */

@@ -15,11 +15,12 @@ export function tokenEndpoint(config: SandboxConfig): ClientEndpoint {
   const grantOf = (input: TokenInput) => grants.get(input.grantType)!;
   return {
     scenarios: 'response',
+    style: (contract) => contract,
     registeredGrant: (input) => grantOf(input).registeredGrant,
-    async handle({ input, client, endpoints, interactionId, refuse }) {
+    async handle({ input, client, endpoints, interactionId, style, refuse }) {
       const outcome = await grantOf(input).handle(input, client);
       if (!outcome.ok) return refuse(outcome.refusal);
-      return tokenResponse(await config.issuer.issue(outcome.grant, endpoints), interactionId);
+      return tokenResponse(await config.issuer.issue(outcome.grant, endpoints), interactionId, style);
     },
   };
 }

@@ -1,6 +1,6 @@
 /** Turns a selected scenario's response into the HTTP response, filled in from the contract. */
 import type { TokenContract } from '../contract/document.js';
-import { defaultHeaders, jsonResponse, type AccessTokenBody } from '../http/responses.js';
+import { jsonResponse, type AccessTokenBody } from '../http/responses.js';
 import type { ScenarioResponse, TokenChange } from './model.js';
 
 /** The token response with a scenario's change applied. */
@@ -22,6 +22,6 @@ export async function renderScenario(
   if (spec.body !== undefined) body = spec.body;
   else if (spec.example !== undefined) body = documented.examples.get(spec.example);
   else if (spec.status === 200) body = changeToken(await issueToken(), spec.token);
-  else body = documented.examples.values().next().value;
-  return jsonResponse(spec.status, body, interactionId, { ...defaultHeaders(spec.status), ...spec.headers });
+  else body = documented.sample;
+  return jsonResponse(spec.status, body, interactionId, { ...documented.headerValues, ...spec.headers });
 }

@@ -19,7 +19,7 @@ import { ConfigError } from '../settings/errors.js';
 import { demoPki, type SandboxOptions } from '../settings/options.js';
 import { isUnspecified } from '../http/network.js';
 import { checkAdminExposure } from '../settings/control.js';
-import { watchScenarioDir } from '../settings/scenario-watch.js';
+import { watchConfigFiles } from '../settings/scenario-watch.js';
 import { readConfigFile } from '../settings/yaml-file.js';
 
 
@@ -115,8 +115,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     }
     listeners.tlsPort = (https.address() as AddressInfo).port;
   }
-  const { scenariosDir } = app.config;
-  const watcher = scenariosDir === undefined || options.watch === false ? undefined : watchScenarioDir(scenariosDir, app.config);
+  const watcher = options.watch === false ? undefined : watchConfigFiles(app.config);
 
   const { tlsPort } = listeners;
   // Bound to every interface, the URLs name loopback: an address a user can open.

@@ -5,6 +5,7 @@ import { parseCaBundle } from '../clients/certificate.js';
 import type { AssertionPolicy } from '../clients/private-key-jwt.js';
 import { ClientRegistry } from '../clients/registry.js';
 import type { SigningAlg } from '../tokens/algorithms.js';
+import { ContractHolder } from '../contract/holder.js';
 import { loadTokenContract } from './contract-file.js';
 import { parseAllowedHosts } from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
@@ -32,6 +33,11 @@ export const demoPki = () => ({
 });
 
 export interface SandboxOptions extends ControlOptions {
+  /**
+   * The provider's document (OpenAPI 3.1, YAML or JSON) POST /token is served from: its request
+   * rules, statuses, examples and headers; default: the shipped openapi/token.yaml.
+   */
+  contract?: string;
   /** Folder of scenario files; default: the shipped scenarios/. Ignored when `scenarios` is given. */
   scenariosDir?: string;
   /** Scenarios given directly (e.g. by a test suite), instead of a folder. */
@@ -121,7 +127,7 @@ function normaliseIssuer(issuer: string): string {
 /** Builds the configuration, throwing a ConfigError for any mistake in the inputs. */
 /** The services and settings of `options`, checked; app/ adds the listeners. */
 export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig, 'listeners'> {
-  const contract = loadTokenContract();
+  const contract = loadTokenContract(options.contract);
   const scenariosDir = options.scenarios ? undefined : (options.scenariosDir ?? shippedScenariosDir());
   const scenarios = options.scenarios ?? loadScenarioDir(scenariosDir!, contract);
   const clients = new ClientRegistry(
@@ -147,7 +153,7 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
     ...control,
     state,
     clock,
-    contract,
+    contract: new ContractHolder(contract, options.contract),
     scenariosDir,
     catalog: new ScenarioCatalog(scenarios.filter(isResponseScenario)),
     deviceCatalog: new ScenarioCatalog(scenarios.filter(isDeviceScenario)),

@@ -183,7 +183,7 @@ function checkTokenChange(file: string, where: string, raw: RawStep, documented:
   if (raw.status !== 200 || raw.body !== undefined || raw.example !== undefined) {
     throw new ConfigError(file, where, 'changes the token a 200 issues, so it needs status 200 and no body or example');
   }
-  const sample = documented.examples.values().next().value as AccessTokenBody | undefined;
+  const sample = documented.sample as AccessTokenBody | undefined;
   const bad = sample && !outside ? documented.body?.(changeToken(sample, raw.token)) : undefined;
   if (bad) throw new ConfigError(file, where, `makes a token outside the contract: ${bad.message}; mark the response outsideContract: true if that is the point`);
 }
