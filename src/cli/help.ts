@@ -21,6 +21,12 @@ export const RUN_OPTIONS: readonly OptionHelp[] = [
   },
   { flag: '--scenarios DIR', text: ['folder of scenario files (*.yaml, *.yml)'], default: 'the shipped scenarios/' },
   { flag: '--clients FILE', text: ['clients file (YAML)'], default: 'demo/clients.yaml' },
+  {
+    flag: '--contract FILE',
+    text: ["the provider's OpenAPI document POST /token", 'is served from (rules, statuses, examples,', 'headers); reloaded when it changes'],
+    env: 'SANDBOX_CONTRACT',
+    default: 'openapi/token.yaml',
+  },
   { flag: '--issuer URL', text: ['fixed issuer, e.g. behind a proxy'], default: 'the URL it is reached at' },
   { flag: '--tls-port N', text: ['also listen with HTTPS for mutual-TLS', 'clients'], default: 'off' },
   { flag: '--tls-cert FILE', text: ['PEM certificate of the HTTPS listener'], default: 'demo/pki/server.pem' },

@@ -7,13 +7,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResponseContract, TokenContract } from '../contract/document.js';
-import type { Check } from '../contract/schema.js';
+import { compileSchema, type Check } from '../contract/schema.js';
 import { ERROR_TEXT, INTERACTION_ID, type AccessTokenBody } from '../http/responses.js';
 import { changeToken } from '../scenarios/render.js';
 import type { Delay, Fault, Scenario, ScenarioResponse, ScenarioStep, SequenceKey } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
 import { shippedFile } from '../shipped/files.js';
-import { assertShape, loadSchemaCheck, readConfigFile, yamlData } from './yaml-file.js';
+import { assertShape, readConfigFile, yamlData } from './yaml-file.js';
 
 /** The shipped scenarios folder, the default of --scenarios. */
 export const shippedScenariosDir = () => shippedFile('scenarios');
@@ -28,13 +28,22 @@ interface SchemaChecks {
   list: Check;
 }
 
-let schemaChecks: SchemaChecks | undefined;
-function scenarioSchema(): SchemaChecks {
-  schemaChecks ??= {
-    single: loadSchemaCheck(shippedFile('scenarios/scenario.schema.json'), '#/$defs/scenario'),
-    list: loadSchemaCheck(shippedFile('scenarios/scenario.schema.json'), '#/$defs/scenarioList'),
-  };
-  return schemaChecks;
+let published: { $defs: { response: { properties: { status: { enum: number[] } } } } } | undefined;
+const schemaChecks = new WeakMap<TokenContract, SchemaChecks>();
+/**
+ * The published schema's checks, its status enum (the shipped document's statuses, for editors)
+ * replaced by the statuses of the contract in force (which --contract may change).
+ */
+function scenarioSchema(contract: TokenContract): SchemaChecks {
+  let checks = schemaChecks.get(contract);
+  if (!checks) {
+    published ??= JSON.parse(readConfigFile(shippedFile('scenarios/scenario.schema.json'), 'JSON Schema'));
+    const schema = structuredClone(published!);
+    schema.$defs.response.properties.status.enum = [...contract.responses.keys()];
+    checks = { single: compileSchema({ $ref: '#/$defs/scenario' }, schema), list: compileSchema({ $ref: '#/$defs/scenarioList' }, schema) };
+    schemaChecks.set(contract, checks);
+  }
+  return checks;
 }
 
 /** The names of scenario files: *.yaml and *.yml. */
@@ -60,7 +69,7 @@ export function scenarioFiles(dir: string): string[] {
 export function parseScenarioFile(file: string, text: string, contract: TokenContract): Scenario[] {
   const data = yamlData(file, text);
   const isList = data !== null && typeof data === 'object' && 'scenarios' in data;
-  assertShape(file, isList ? scenarioSchema().list : scenarioSchema().single, data);
+  assertShape(file, isList ? scenarioSchema(contract).list : scenarioSchema(contract).single, data);
 
   const raw = (isList ? (data as { scenarios: unknown[] }).scenarios : [data]) as RawScenario[];
   return raw.map((s, i) => toScenario(file, isList ? `scenarios[${i}]` : '', s, contract));
