@@ -7,6 +7,19 @@ import { freePort } from '../support/ports.js';
 import { DEMO, pkjwtForm } from '../support/clients.js';
 import { JWT_BEARER, tokenRequest } from '../support/requests.js';
 import { CLI, runCli, startCommand } from '../support/cli.js';
+import { stringify } from 'yaml';
+import { shippedDoc, with503, writeContract } from '../fixtures/contracts/index.js';
+
+const withBrokenRef = () => {
+  const doc = shippedDoc();
+  doc.paths['/token'].post.responses['400'] = { $ref: '#/components/responses/Nope' };
+  return doc;
+};
+const without400 = () => {
+  const doc = shippedDoc();
+  delete doc.paths['/token'].post.responses['400'];
+  return doc;
+};
 
 describe('fapi-token-sandbox CLI', () => {
   it('prints help', async () => {
@@ -115,6 +128,36 @@ describe('fapi-token-sandbox CLI', () => {
     const r = await runCli(['--scenarios', dir, '--port', '0']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(dir, 'bad.yaml')}: at response.status: must be one of: 200, 400, 404, 406, 429, 500, 502, 504`);
+  });
+
+  it('serves another version of the contract with --contract (and SANDBOX_CONTRACT): a documented 503 without an example answers a body made from its schema', async () => {
+    const file = writeContract(with503());
+    for (const [args, env] of [[['--contract', file], {}], [[], { SANDBOX_CONTRACT: file }]] as const) {
+      const s = await startCommand(process.execPath, [CLI, '--port', '0', ...args], env);
+      try {
+        const res = await fetch(tokenRequest(s.url, undefined, { prefer: 'code=503' }));
+        expect(res.status).toBe(503);
+        expect(res.headers.get('content-type')).toBe('application/json');
+        expect(await res.json()).toMatchObject({ code: 'SVC-000', errors: [expect.any(String)] });
+      } finally {
+        await s.stop();
+      }
+    }
+  });
+
+  const brokenContracts: [string, string, (file: string) => string][] = [
+    ['a $ref that does not resolve', stringify(withBrokenRef()), (file) => `${file}: at paths./token.post.responses.400: $ref does not resolve: #/components/responses/Nope`],
+    ['YAML that does not parse', 'openapi: 3.1.0\npaths: [\n', (file) => `${file}: at line 3, column 1: `],
+    ['no POST /token', 'openapi: 3.1.0\npaths:\n  /token:\n    get: {}\n', (file) => `${file}: at paths./token.post: is missing: the sandbox serves POST /token`],
+    ['no 400', stringify(without400()), (file) => `${file}: at paths./token.post.responses.400: is missing or has no JSON body schema`],
+  ];
+  it.each(brokenContracts)('refuses a contract with %s: one line naming the file, the place and the problem, exit 2', async (_label, text, line) => {
+    const file = writeContract(text);
+    const r = await runCli(['--contract', file, '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`fapi-token-sandbox: ${line(file)}`);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toContain('unexpected failure');
   });
 
   it('refuses a port in use', async () => {
