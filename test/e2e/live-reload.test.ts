@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { captureLogs } from '../support/logs.js';
 import { tokenRequest } from '../support/requests.js';
+import { stringify } from 'yaml';
+import { shippedDoc, with503, writeContract } from '../fixtures/contracts/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'live-scenarios-'));
 const file = join(dir, 'outage.yaml');
@@ -57,5 +59,51 @@ describe('live reload', () => {
 
     await change(() => rmSync(extra), 'info');
     expect(await statusOf('extra')).toBe(404);
+  });
+});
+
+describe('live reload of the contract (--contract)', () => {
+  const contractLogs = captureLogs();
+  const scenarios = mkdtempSync(join(tmpdir(), 'live-contract-scenarios-'));
+  const contractFile = writeContract(with503());
+  const shippedText = stringify(shippedDoc());
+  let served: RunningSandbox;
+
+  beforeAll(async () => {
+    writeFileSync(join(scenarios, 'maintenance.yaml'), 'name: maintenance\ndescription: d\nresponse: {status: 503}\n');
+    served = await startSandbox({ port: 0, scenariosDir: scenarios, contract: contractFile, logger: contractLogs.logger });
+  });
+  afterAll(() => served?.close());
+
+  const preferred = async (code: number) => (await fetch(tokenRequest(served.url, undefined, { prefer: `code=${code}` }))).status;
+  const edited = async (text: string, msg: string) => {
+    const logged = contractLogs.next((r) => r.msg === msg);
+    writeFileSync(contractFile, text);
+    return logged;
+  };
+
+  it('a broken edit keeps the last good document and logs the file, the place and the problem', async () => {
+    expect(await preferred(503)).toBe(503);
+    const broken = with503();
+    broken.paths['/token'].post.responses['503'] = { $ref: '#/components/responses/Nope' };
+    const error = await edited(stringify(broken), 'contract not reloaded; the last good document stays');
+    expect(error).toMatchObject({ level: 'error', file: contractFile, path: 'paths./token.post.responses.503', problem: '$ref does not resolve: #/components/responses/Nope' });
+    expect(await preferred(503)).toBe(503);
+  });
+
+  it('a document the scenarios no longer fit is not taken: the last good pair stays, and the log says so', async () => {
+    const error = await edited(shippedText, 'contract not reloaded: the scenarios do not fit it; the last good document and scenarios stay');
+    expect(error).toMatchObject({ level: 'error', file: join(scenarios, 'maintenance.yaml'), path: 'response.status' });
+    expect(await preferred(503)).toBe(503);
+    expect((await fetch(tokenRequest(served.url, undefined, { 'x-sandbox-scenario': 'maintenance' }))).status).toBe(503);
+  });
+
+  it('a good edit is taken, with the scenarios checked against it', async () => {
+    rmSync(join(scenarios, 'maintenance.yaml'));
+    await contractLogs.next((r) => r.msg.startsWith('contract not reloaded') || r.msg === 'contract reloaded' || r.msg === 'scenarios reloaded');
+    const reloaded = await edited(shippedText, 'contract reloaded');
+    expect(reloaded).toMatchObject({ level: 'info', file: contractFile });
+    expect(await preferred(503)).toBe(404);
+    expect(await preferred(502)).toBe(502);
   });
 });
