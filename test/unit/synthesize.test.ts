@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tokenContractFrom } from '../../src/contract/document.js';
+import { checkTokenForm } from '../../src/contract/request.js';
 import { stringMatching } from '../../src/contract/pattern.js';
 import { compileSchema, ContractError, SchemaError } from '../../src/contract/schema.js';
 import { synthesize } from '../../src/contract/synthesize.js';
@@ -99,6 +100,14 @@ describe('a contract read from another document', () => {
   it("decides the shape of the sandbox's own 400s from the document's 400 schema", () => {
     expect(tokenContractFrom(shippedDoc()).errorShape).toBe('oauth');
     expect(tokenContractFrom(withErrorList400()).errorShape).toBe('errors');
+  });
+
+  it('requires grant_type when the document gives it no default', () => {
+    const d = shippedDoc();
+    delete d.components.schemas.TokenRequest.properties.grant_type.default;
+    const checked = checkTokenForm(tokenContractFrom(d), { client_id: 'sandbox-mtls' });
+    expect(checked.ok || checked.refusal.code).toBe('form.grant_type.required');
+    expect(checkTokenForm(tokenContractFrom(shippedDoc()), { client_id: 'sandbox-mtls' }).ok).toBe(true);
   });
 
   const broken: [string, (d: Doc) => unknown, string, RegExp][] = [
