@@ -7,6 +7,8 @@ import type { AuthenticatedClient } from '../../src/clients/authenticate.js';
 import type { RegisteredClient } from '../../src/clients/registry.js';
 import { clientCredentialsGrant } from '../../src/grants/client-credentials.js';
 import { deviceCodeGrant } from '../../src/grants/device-code.js';
+import { grantHandlers } from '../../src/grants/index.js';
+import { SERVED_GRANTS } from '../../src/contract/document.js';
 import { memoryDeviceCodeStore } from '../../src/state/device-codes.js';
 import { DEVICE_CODE_GRANT } from '../support/requests.js';
 
@@ -45,5 +47,12 @@ describe('a grant handler given an authenticated client', () => {
       grant: { clientId: 'already-authenticated', scope: 'openid', certificateThumbprint: 'thumb' },
     });
     expect(grant.registeredGrant).toBe(DEVICE_CODE_GRANT);
+  });
+});
+
+describe('the grants a contract may list', () => {
+  it('are exactly those a handler serves, so that any grant_type a document lets through has its handler', () => {
+    const served = grantHandlers(memoryDeviceCodeStore(), { now: () => 0 });
+    expect([...served.keys()].sort()).toEqual([...SERVED_GRANTS].sort());
   });
 });
