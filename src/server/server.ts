@@ -36,7 +36,7 @@ export interface StartOptions extends SandboxOptions {
   tlsKeyFile?: string;
   /** Timeouts and sizes that protect the listeners from slow and hostile clients. */
   limits?: Partial<ConnectionLimits>;
-  /** Reload the scenarios folder when its files change (default true; not with `scenarios`). */
+  /** Reload the scenarios folder and the `contract` document when they change (default true; no folder with `scenarios`). */
   watch?: boolean;
 }
 
