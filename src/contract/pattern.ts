@@ -12,8 +12,11 @@ type Node =
   | { kind: 'group'; alternatives: Node[][] }
   | { kind: 'repeat'; node: Node; min: number; max: number };
 
-/** Characters tried first in a class, so that a value reads as a value (not as punctuation). */
-const PREFERRED = 'a0A1-_ .:';
+/**
+ * Characters tried first in a class, so that a value reads as a value (not as punctuation); 1
+ * before 0, so that a count such as Retry-After's delay-seconds is not a zero.
+ */
+const PREFERRED = 'a1A0-_ .:';
 const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join('');
 
 const ESCAPES: Record<string, (c: string) => boolean> = {

@@ -40,9 +40,6 @@ const MISNAMED: Record<ScenarioKind, { unknown: (name: string) => string; otherK
   },
 };
 
-/** Prefer: code=429 alone gets a Retry-After, so a client's back-off has something to read. */
-const PREFER_DEFAULT_HEADERS: Record<number, Record<string, string>> = { 429: { 'retry-after': '1' } };
-
 export function selectScenario<K extends ScenarioKind>(
   kind: K,
   catalogs: ScenarioCatalogs,
@@ -109,7 +106,8 @@ function fromPrefer(contract: TokenContract, code: string | undefined, example: 
       name: example === undefined ? `prefer:code=${status}` : `prefer:code=${status},example=${example}`,
       description: 'Selected by the Prefer header',
       source: 'Prefer',
-      response: { status: status!, example, headers: PREFER_DEFAULT_HEADERS[status!] },
+      // Its headers are the status's documented ones (a 429's Retry-After included): render.ts adds them.
+      response: { status: status!, example },
     },
   };
 }

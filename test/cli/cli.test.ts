@@ -138,7 +138,7 @@ describe('fapi-token-sandbox CLI', () => {
         const res = await fetch(tokenRequest(s.url, undefined, { prefer: 'code=503' }));
         expect(res.status).toBe(503);
         expect(res.headers.get('content-type')).toBe('application/json');
-        expect(await res.json()).toMatchObject({ code: 'SVC-000', errors: [expect.any(String)] });
+        expect(await res.json()).toMatchObject({ code: 'SVC-111', errors: [expect.any(String)] });
       } finally {
         await s.stop();
       }

@@ -83,8 +83,8 @@ describe('a contract read from another document', () => {
     const unavailable = contract.responses.get(503)!;
     expect(unavailable.examples.size).toBe(0);
     expect(unavailable.body!(unavailable.sample)).toBeUndefined();
-    expect(unavailable.sample).toMatchObject({ code: 'SVC-000', retryAfterSeconds: 1, region: 'sa-east-1' });
-    expect(unavailable.headerValues).toEqual({ 'retry-after': '0' });
+    expect(unavailable.sample).toMatchObject({ code: 'SVC-111', retryAfterSeconds: 1, region: 'sa-east-1' });
+    expect(unavailable.headerValues).toEqual({ 'retry-after': '1' });
     expect(unavailable.headers.get('retry-after')!(unavailable.headerValues['retry-after'])).toBeUndefined();
     expect(tokenContractFrom(with503()).responses.get(503)!.sample).toEqual(unavailable.sample);
   });
