@@ -173,6 +173,7 @@ async function run({ options, generatedToken }: ReturnType<typeof startOptions>)
     console.log(`  control API:    ${sandbox.url}/__sandbox/ (requests, scenarios, reset, devices${token})`);
   }
   if (options.cors !== undefined) console.log(`  CORS allowed:   ${options.cors}`);
+  if (options.contract !== undefined) console.log(`  contract:       ${options.contract} (reloaded when it changes)`);
   const hosts = options.allowedHosts?.map((h) => h.trim()).filter((h) => h !== '') ?? [];
   if (hosts.length > 0) console.log(`  hosts served:   ${hosts.includes('*') ? 'any' : `${hosts.join(', ')} and loopback names`}`);
   console.log(`  scenarios (${sandbox.scenarios.length}): ${sandbox.scenarios.join(', ') || '(none)'}`);

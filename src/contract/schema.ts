@@ -106,7 +106,17 @@ export function compileSchema(schemaOrRef: unknown, doc: unknown): Check {
   };
 }
 
+/** What each keyword's argument must be, so that a malformed one is named when compiled, not met at a request. */
+const ARGUMENTS: Record<string, 'string' | 'number' | 'list'> = {
+  type: 'string', pattern: 'string', format: 'string', enum: 'list', required: 'list', anyOf: 'list',
+  minLength: 'number', maxLength: 'number', minimum: 'number', maximum: 'number', minItems: 'number', minProperties: 'number',
+};
+
 function compileKeyword(keyword: string, arg: unknown, schema: Schema, doc: unknown): Check {
+  const expected = ARGUMENTS[keyword];
+  if (expected && (expected === 'list' ? !Array.isArray(arg) : typeof arg !== expected)) {
+    throw new SchemaError(`${keyword} must be ${expected === 'list' ? 'a list' : `a ${expected}`}`);
+  }
   switch (keyword) {
     case 'type': {
       const expected = arg as string;
@@ -133,7 +143,12 @@ function compileKeyword(keyword: string, arg: unknown, schema: Schema, doc: unkn
       return (v) => (typeof v === 'string' && v.length > max && codePoints(v) > max ? found : undefined);
     }
     case 'pattern': {
-      const re = new RegExp(arg as string, 'u');
+      let re: RegExp;
+      try {
+        re = new RegExp(arg as string, 'u');
+      } catch {
+        throw new SchemaError(`the pattern ${arg as string} is not a regular expression`);
+      }
       const found = problem('pattern', `must match the pattern ${arg as string}`);
       return (v) => (typeof v === 'string' && !re.test(v) ? found : undefined);
     }
@@ -195,6 +210,7 @@ function compileKeyword(keyword: string, arg: unknown, schema: Schema, doc: unkn
       };
     }
     case 'additionalProperties': {
+      if (arg === true) return () => undefined;
       const known = new Set(Object.keys((schema.properties as object | undefined) ?? {}));
       const extraCheck: Check =
         arg === false ? () => problem('property', 'is not a known property') : compileSchema(arg, doc);

@@ -8,6 +8,8 @@
 import { stringMatching } from './pattern.js';
 import { compileSchema, deref, SchemaError, type Schema } from './schema.js';
 
+const isSchema = (v: unknown): v is Schema => v !== null && typeof v === 'object';
+
 const FORMAT_VALUES: Record<string, string> = { ipv4: '192.0.2.1', ipv6: '2001:db8::1', uri: 'https://example.com/' };
 
 /** How many more repetitions a pattern's quantifiers may take to reach a minLength. */
@@ -82,7 +84,7 @@ function made(schema: Schema, doc: unknown, depth: number): unknown {
       for (const name of required) {
         if (!(name in value)) {
           const extra = schema.additionalProperties;
-          value[name] = extra && typeof extra === 'object' ? synthesize(extra, doc, depth + 1) : 'string';
+          value[name] = isSchema(extra) ? synthesize(extra, doc, depth + 1) : 'string';
         }
       }
       return value;

@@ -135,6 +135,8 @@ describe('fapi-token-sandbox CLI', () => {
     for (const [args, env] of [[['--contract', file], {}], [[], { SANDBOX_CONTRACT: file }]] as const) {
       const s = await startCommand(process.execPath, [CLI, '--port', '0', ...args], env);
       try {
+        await new Promise((r) => setTimeout(r, 50));
+        expect(s.output()).toContain(`  contract:       ${file} (reloaded when it changes)`);
         const res = await fetch(tokenRequest(s.url, undefined, { prefer: 'code=503' }));
         expect(res.status).toBe(503);
         expect(res.headers.get('content-type')).toBe('application/json');

@@ -41,6 +41,7 @@ const SCHEMAS: [string, unknown][] = [
   ['null', { type: 'null' }],
   ['an array', { type: 'array', minItems: 3, items: { type: 'string', minLength: 2 } }],
   ['an object with required properties', { type: 'object', required: ['a', 'b'], properties: { a: { type: 'integer' }, b: { type: 'string', pattern: '^b-[a-f]{2}$' } } }],
+  ['an open object', { type: 'object', additionalProperties: true, required: ['any'] }],
   ['a closed object', { type: 'object', additionalProperties: false, required: ['x'], properties: { x: { type: 'boolean' } } }],
   ['a map', { type: 'object', required: ['k'], additionalProperties: { type: 'integer', minimum: 3 } }],
   ['an object with few properties', { type: 'object', minProperties: 1, properties: { only: { type: 'string' } } }],
@@ -122,6 +123,8 @@ describe('a contract read from another document', () => {
     ['a grant it does not serve', (d) => d.components.schemas.TokenRequest.properties.grant_type.enum.push('password'), 'paths./token.post.requestBody.content.application/x-www-form-urlencoded.schema.properties.grant_type.enum', /password/],
     ['an example outside its schema', (d) => (d.components.responses.BadRequest.content['application/json'].examples.invalid_client.value = { error: 'nope' }), 'paths./token.post.responses.400.content.application/json.examples.invalid_client.value.error', /must be one of/],
     ['a keyword the sandbox cannot check', (d) => (d.components.schemas.AccessToken.oneOf = []), 'paths./token.post.responses.200.content.application/json.schema', /unsupported schema keyword: oneOf/],
+    ['a pattern that is not a regular expression', (d) => (d.components.schemas.TokenRequest.properties.scope.pattern = '^[a-'), 'paths./token.post.requestBody.content.application/x-www-form-urlencoded.schema.properties.scope', /not a regular expression/],
+    ['a keyword with a malformed argument', (d) => (d.components.schemas.AccessToken.required = 'access_token'), 'paths./token.post.responses.200.content.application/json.schema', /required must be a list/],
     ['a status without an example whose schema gives no value', (d) => (d.paths['/token'].post.responses['503'] = { description: 'x', content: { 'application/json': { schema: { type: 'string', pattern: '^(?!x)' } } } }), 'paths./token.post.responses.503.content.application/json.schema', /cannot make a value/],
   ];
   it.each(broken)('refuses %s, naming the place', (_label, change, place, problem) => {
