@@ -114,8 +114,8 @@ function formRules(doc: Doc, operation: Doc, place: string): { fields: FieldRule
 
 function responseContract(doc: Doc, status: number, node: unknown, place: string): ResponseContract {
   const response = objectAt(doc, place, node, 'is not a response object');
-  const contract: ResponseContract = { status, headers: new Map(), examples: new Map(), headerValues: {} };
   const values: Record<string, string> = {};
+  const contract: ResponseContract = { status, headers: new Map(), examples: new Map(), headerValues: values };
   for (const [name, h] of Object.entries(isObject(response.headers) ? response.headers : {})) {
     const where = `${place}.headers.${name}`;
     const header = objectAt(doc, where, h, 'is not a header object');
@@ -128,7 +128,6 @@ function responseContract(doc: Doc, status: number, node: unknown, place: string
     if (problem) throw new ContractError(where, `its example ${problem.message}`);
     values[lower] = String(value);
   }
-  contract.headerValues = values;
 
   const content = isObject(response.content) ? response.content : undefined;
   const json = content?.['application/json'];

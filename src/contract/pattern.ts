@@ -82,7 +82,7 @@ class Parser {
     if (c === '[') return this.charClass();
     if (c === '.') return { kind: 'chars', pick: 'a' };
     if (c === '\\') return { kind: 'chars', pick: this.escapePick() };
-    if ('*+?{'.includes(c)) this.fail(`a quantifier ${c} with nothing before it`);
+    if ('*+?'.includes(c)) this.fail(`a quantifier ${c} with nothing before it`);
     return { kind: 'chars', pick: c };
   }
 

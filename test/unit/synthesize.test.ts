@@ -33,6 +33,7 @@ const SCHEMAS: [string, unknown][] = [
   ['an unanchored pattern', { type: 'string', pattern: '[0-9]{4}' }],
   ['a negated class', { type: 'string', pattern: '^[^a-z0-9]{3}$' }],
   ['escapes', { type: 'string', pattern: '^\\d\\w\\s\\.\\x41\\u00e9(?:a|b)?c*$' }],
+  ['a literal brace', { type: 'string', pattern: '^\\{[a-z]+\\}$' }],
   ['a Retry-After', { type: 'string', pattern: '^(\\d{1,9}|(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (Jan|Feb) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT)$' }],
   ['an HTTP date', { type: 'string', pattern: '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} (GMT|UTC)$' }],
   ['an integer in bounds', { type: 'integer', minimum: 10, maximum: 20 }],
