@@ -29,6 +29,11 @@ export const RUN_OPTIONS: readonly OptionHelp[] = [
   { flag: '--trust-client-cert-header', text: ['accept the RFC 9440 Client-Cert header from a', 'TLS-terminating proxy'] },
   { flag: '--signing-key FILE', text: ['PEM key that signs access tokens'], default: 'generated at start' },
   { flag: '--signing-alg ALG', text: ['ES256 or PS256, for a generated key'], default: DEFAULTS.signingAlg },
+  {
+    flag: '--profile NAME',
+    text: ['FAPI profile enforced: fapi1-advanced, fapi2', 'or open-finance-brasil (README Profiles)'],
+    default: DEFAULTS.profile,
+  },
   { flag: '--token-lifetime S', text: ['access token lifetime in seconds'], default: DEFAULTS.tokenLifetimeSeconds },
   { flag: '--clock-skew S', text: ['clock skew tolerated in client assertions'], default: DEFAULTS.clockSkewSeconds },
   { flag: '--max-assertion-lifetime S', text: ["how far ahead an assertion's exp may be"], default: DEFAULTS.maxAssertionLifetimeSeconds },

@@ -43,6 +43,7 @@ function parse(argv: string[]) {
         'trust-client-cert-header': { type: 'boolean' },
         'signing-key': { type: 'string' },
         'signing-alg': { type: 'string' },
+        profile: { type: 'string' },
         'token-lifetime': { type: 'string' },
         'clock-skew': { type: 'string' },
         'max-assertion-lifetime': { type: 'string' },
@@ -127,6 +128,8 @@ function startOptions(values: Values): { options: StartOptions; generatedToken?:
     trustClientCertHeader: values['trust-client-cert-header'] ?? false,
     signingKeyFile: values['signing-key'],
     signingAlg: alg,
+    // Checked with the other options (settings/profile.ts), so that the JS API refuses the same names.
+    profile: values.profile as StartOptions['profile'],
     tokenLifetimeSeconds: lifetime,
     clockSkewSeconds: whole(values['clock-skew'], '--clock-skew'),
     maxAssertionLifetimeSeconds: whole(values['max-assertion-lifetime'], '--max-assertion-lifetime'),

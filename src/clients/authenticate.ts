@@ -26,6 +26,8 @@ export type Authentication = { ok: true; client: AuthenticatedClient } | { ok: f
 /** What the transport tells about the request, beyond its form. */
 export interface RequestCredentials {
   certificate: CertificateLookup;
+  /** The issuer identifier. */
+  issuer: string;
   /** Values a client assertion's aud may take. */
   audiences: readonly string[];
 }
@@ -89,7 +91,7 @@ export function registeredClientAuthenticator(
       if (presented === 'private_key_jwt') {
         const problem = await checkClientAssertion(
           input.clientAssertion!,
-          { client, audiences: credentials.audiences, nowSeconds: Math.floor(clock.now() / 1000) },
+          { client, issuer: credentials.issuer, audiences: credentials.audiences, nowSeconds: Math.floor(clock.now() / 1000) },
           keys,
           replay,
           policy,

@@ -16,7 +16,8 @@ import type { Exchange } from '../http/exchange.js';
 import { parseForm } from '../http/form.js';
 import { endpointsFor, type Endpoints } from './endpoints.js';
 import { errorList, notAcceptable, rateLimited } from '../http/responses.js';
-import { refusalResponse, unauthorizedClient, type Refusal } from '../http/refusal.js';
+import { invalidClient, invalidRequest, refusalResponse, unauthorizedClient, type Refusal } from '../http/refusal.js';
+import type { Profile } from './profiles.js';
 import { clientCertificate } from '../clients/request-certificate.js';
 import { answerScenario } from '../scenarios/answer.js';
 import { isResponseScenario, type DeviceScenario } from '../scenarios/model.js';
@@ -54,6 +55,23 @@ export interface ClientEndpoint {
   /** aud values a client assertion may carry besides the issuer and its token endpoints. */
   audiences?(endpoints: Endpoints): readonly string[];
   handle(request: ClientRequest): Promise<Response>;
+}
+
+/** Why the profile's token binding rules refuse the request, or null (README "Profiles"). */
+function bindingProblem(profile: Profile, certificatePresented: boolean, client: AuthenticatedClient): Refusal | null {
+  if (profile.bindEveryCertificate && certificatePresented && client.certificateThumbprint === undefined) {
+    return invalidClient(
+      'profile.certificate.unbound',
+      `the client certificate is not trusted, and the ${profile.name} profile binds every token issued over mutual TLS to the certificate`,
+    );
+  }
+  if (profile.senderConstrained && client.certificateThumbprint === undefined) {
+    return invalidRequest(
+      'profile.sender_constraint.missing',
+      `the ${profile.name} profile issues sender-constrained tokens only: use mutual TLS with a trusted client certificate, or send a DPoP proof (RFC 9449)`,
+    );
+  }
+  return null;
 }
 
 export type ClientRequestHandler = (request: Request, interactionId: string, exchange: Exchange) => Promise<Response>;
@@ -100,8 +118,10 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     if (!checked.ok) return refuse(checked.refusal);
     const input = checked.value;
 
+    const certificate = clientCertificate(headers, exchange.transport, config);
     const auth = await authenticator.authenticate(input, {
-      certificate: clientCertificate(headers, exchange.transport, config),
+      certificate,
+      issuer: endpoints.issuer,
       audiences: endpoint.audiences ? [...endpoints.audiences, ...endpoint.audiences(endpoints)] : endpoints.audiences,
     });
     if (!auth.ok) return refuse(auth.refusal);
@@ -110,6 +130,8 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     if (!client.registration.grantTypes.has(grant)) {
       return refuse(unauthorizedClient('client.grant_not_registered', `client "${client.clientId}" is not registered for the ${grant} grant`));
     }
+    const unbound = bindingProblem(config.profile, certificate.kind === 'present', client);
+    if (unbound) return refuse(unbound);
     return endpoint.handle({ request, interactionId, exchange, endpoints, input, client, scenario, refuse });
   };
 }

@@ -23,6 +23,8 @@ import { resolveControl, type ControlOptions } from './control.js';
 import { wholeNumber } from './numbers.js';
 import { loadScenarioDir, shippedScenariosDir } from './scenario-files.js';
 import { readConfigFile } from './yaml-file.js';
+import { resolveProfile, withinProfile } from './profile.js';
+import type { ProfileName } from '../oauth/profiles.js';
 
 /** The demo PKI's files: the defaults of --tls-client-ca, --tls-cert and --tls-key. */
 export const demoPki = () => ({
@@ -47,6 +49,11 @@ export interface SandboxOptions extends ControlOptions {
    * a CI service name; `['*']` serves every host. Others are refused (DNS rebinding). Default none.
    */
   allowedHosts?: readonly string[];
+  /**
+   * The FAPI profile whose rules the token endpoint enforces: fapi1-advanced, fapi2 or
+   * open-finance-brasil (default fapi1-advanced). README "Profiles" lists the rules.
+   */
+  profile?: ProfileName;
   /** Lifetime of issued access tokens, in seconds (default 900). */
   tokenLifetimeSeconds?: number;
   /** Clock skew tolerated in client assertions, in seconds (default 30). */
@@ -129,12 +136,14 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
       ? parseClientsFile('(clients YAML)', options.clientsYaml)
       : loadClientsFile(options.clientsFile ?? demoClientsFile()),
   );
+  const profile = resolveProfile(options.profile ?? DEFAULTS.profile);
   const policy: AssertionPolicy = {
-    clockSkewSeconds: wholeNumber('clockSkewSeconds', options.clockSkewSeconds, DEFAULTS.clockSkewSeconds),
+    rules: profile.assertion,
+    clockSkewSeconds: withinProfile(profile, 'clockSkewSeconds', wholeNumber('clockSkewSeconds', options.clockSkewSeconds, DEFAULTS.clockSkewSeconds)),
     maxLifetimeSeconds: wholeNumber('maxAssertionLifetimeSeconds', options.maxAssertionLifetimeSeconds, DEFAULTS.maxAssertionLifetimeSeconds),
     jwksTimeoutMs: wholeNumber('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs),
   };
-  const lifetime = wholeNumber('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULTS.tokenLifetimeSeconds, 1);
+  const lifetime = withinProfile(profile, 'tokenLifetimeSeconds', wholeNumber('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULTS.tokenLifetimeSeconds, 1));
   const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
   const fixedIssuer = options.issuer === undefined ? undefined : normaliseIssuer(options.issuer);
   const control = resolveControl(options);
@@ -145,6 +154,7 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
   const clock = options.clock ?? systemClock;
   return {
     ...control,
+    profile,
     state,
     clock,
     contract,
