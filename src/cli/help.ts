@@ -34,6 +34,7 @@ export const RUN_OPTIONS: readonly OptionHelp[] = [
     text: ['FAPI profile enforced: fapi1-advanced, fapi2', 'or open-finance-brasil (README Profiles)'],
     default: DEFAULTS.profile,
   },
+  { flag: '--dpop-nonce', text: ['demand DPoP nonces: a proof without the', 'current one gets 400 use_dpop_nonce and a', 'DPoP-Nonce header (RFC 9449 §8)'] },
   { flag: '--token-lifetime S', text: ['access token lifetime in seconds'], default: DEFAULTS.tokenLifetimeSeconds },
   { flag: '--clock-skew S', text: ['clock skew tolerated in client assertions'], default: DEFAULTS.clockSkewSeconds },
   { flag: '--max-assertion-lifetime S', text: ["how far ahead an assertion's exp may be"], default: DEFAULTS.maxAssertionLifetimeSeconds },

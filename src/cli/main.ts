@@ -44,6 +44,7 @@ function parse(argv: string[]) {
         'signing-key': { type: 'string' },
         'signing-alg': { type: 'string' },
         profile: { type: 'string' },
+        'dpop-nonce': { type: 'boolean' },
         'token-lifetime': { type: 'string' },
         'clock-skew': { type: 'string' },
         'max-assertion-lifetime': { type: 'string' },
@@ -130,6 +131,7 @@ function startOptions(values: Values): { options: StartOptions; generatedToken?:
     signingAlg: alg,
     // Checked with the other options (settings/profile.ts), so that the JS API refuses the same names.
     profile: values.profile as StartOptions['profile'],
+    dpopNonce: values['dpop-nonce'] ?? false,
     tokenLifetimeSeconds: lifetime,
     clockSkewSeconds: whole(values['clock-skew'], '--clock-skew'),
     maxAssertionLifetimeSeconds: whole(values['max-assertion-lifetime'], '--max-assertion-lifetime'),

@@ -14,7 +14,7 @@ import { invalidClient, type Refusal } from '../http/refusal.js';
 
 /** Base64url without padding, of a length that decodes (RFC 7515 §2). */
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const decodable = (part: string) => BASE64URL.test(part) && part.length % 4 !== 1;
+export const decodable = (part: string) => BASE64URL.test(part) && part.length % 4 !== 1;
 
 type CryptoKey = webcrypto.CryptoKey;
 const keyObjects = new WeakMap<CryptoKey, KeyObject>();
@@ -23,11 +23,12 @@ const isCryptoKey = (key: unknown): key is CryptoKey => (key as { [Symbol.toStri
 
 type KeyAlgorithm = { name: string; namedCurve?: string; hash?: { name: string }; modulusLength?: number };
 
-/** Whether a key of `algorithm` can verify `alg`: P-256 for ES256, RSA of FAPI's size for PS256, Ed25519 for EdDSA. */
+/** Whether a key of `algorithm` can verify `alg`: P-256 for ES256, RSA of FAPI's size for PS256, Ed25519 for EdDSA (and Ed25519). */
 const FITS: Record<VerifyAlg, (algorithm: KeyAlgorithm) => boolean> = {
   ES256: (a) => a.name === 'ECDSA' && a.namedCurve === 'P-256',
   PS256: (a) => a.name === 'RSA-PSS' && a.hash?.name === 'SHA-256' && (a.modulusLength ?? 0) >= MIN_RSA_BITS,
   EdDSA: (a) => a.name === 'Ed25519',
+  Ed25519: (a) => a.name === 'Ed25519',
 };
 
 /** The key as a KeyObject when it is a public verification key for `alg`, else undefined. */

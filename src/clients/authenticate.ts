@@ -19,6 +19,8 @@ export interface AuthenticatedClient {
   registration: RegisteredClient;
   /** x5t#S256 of a verified client certificate, when the request came with one. */
   certificateThumbprint?: string;
+  /** RFC 7638 thumbprint of the key of a valid DPoP proof, when the request came with one (RFC 9449). */
+  dpopJkt?: string;
 }
 
 export type Authentication = { ok: true; client: AuthenticatedClient } | { ok: false; refusal: Refusal };

@@ -78,6 +78,21 @@ export const REFUSAL_CODES = {
   'assertion.nbf.future': 'nbf is ahead of now (beyond the clock skew)',
   'assertion.jti.missing': 'no jti',
   'assertion.jti.replayed': 'the jti was used before by the same client',
+  'dpop.multiple': 'more than one DPoP header (RFC 9449 §4.3)',
+  'dpop.format': 'the DPoP proof is not a JWS in compact serialization with a base64url JSON header',
+  'dpop.typ': 'the DPoP proof typ is not dpop+jwt',
+  'dpop.alg': 'the DPoP proof alg is not an asymmetric one the profile allows (none, HS256, RS256 refused)',
+  'dpop.jwk': 'the DPoP proof header has no jwk, one with private members, or one that cannot verify its alg',
+  'dpop.signature': 'the DPoP proof signature does not verify with the key of its jwk header',
+  'dpop.payload': 'the DPoP proof payload is not a JSON object',
+  'dpop.htm': 'the DPoP proof htm is not the request method',
+  'dpop.htu': 'the DPoP proof htu is not the endpoint URL (query and fragment ignored, either listener)',
+  'dpop.iat': 'the DPoP proof iat is missing, ahead of now beyond the clock skew, or older than the proof lifetime',
+  'dpop.ath': 'the DPoP proof ath is not the hash of the access token it is sent with',
+  'dpop.jti.missing': 'the DPoP proof has no jti',
+  'dpop.jti.replayed': 'the DPoP proof jti was used before',
+  'dpop.nonce.missing': 'with --dpop-nonce: the DPoP proof carries no nonce (400 use_dpop_nonce with a DPoP-Nonce header)',
+  'dpop.nonce.invalid': 'with --dpop-nonce: the DPoP proof nonce is not a current one (400 use_dpop_nonce with a DPoP-Nonce header)',
   'profile.sender_constraint.missing': 'fapi2: neither mutual TLS with a trusted client certificate nor a DPoP proof, so the token could not be sender-constrained',
   'profile.certificate.unbound': 'open-finance-brasil: a client certificate that is not trusted, so the token could not be bound to it',
   'scope.not_registered': 'a requested scope the client is not registered for',
@@ -122,6 +137,8 @@ export interface Refusal {
   error: TokenErrorCode;
   code: RefusalCode;
   description: string;
+  /** Response headers the error comes with (the DPoP-Nonce of use_dpop_nonce). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 const refusalOf =
@@ -139,6 +156,8 @@ export const authorizationPending = refusalOf('authorization_pending');
 export const slowDown = refusalOf('slow_down');
 export const accessDenied = refusalOf('access_denied');
 export const expiredToken = refusalOf('expired_token');
+export const invalidDpopProof = refusalOf('invalid_dpop_proof');
+export const useDpopNonce = refusalOf('use_dpop_nonce');
 
 /** Where the code of the refusal that answered a request is noted (http/exchange.ts RequestNotes). */
 export interface RefusalNotes {
@@ -149,5 +168,5 @@ export interface RefusalNotes {
 /** The 400 token error a refusal answers, its code noted for the journal and the log line. */
 export function refusalResponse(refusal: Refusal, notes: RefusalNotes, interactionId: string): Response {
   notes.refusal = refusal.code;
-  return tokenError(refusal.error, refusal.description, interactionId);
+  return tokenError(refusal.error, refusal.description, interactionId, refusal.headers);
 }

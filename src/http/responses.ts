@@ -57,9 +57,9 @@ export function errorText(description: string): string {
   return description.replace(OUTSIDE_ERROR_TEXT, (c) => (c === '"' ? "'" : c === '\\' ? '/' : '?'));
 }
 
-export function tokenError(error: TokenErrorCode, description: string, interactionId: string): Response {
+export function tokenError(error: TokenErrorCode, description: string, interactionId: string, headers: Readonly<Record<string, string>> = {}): Response {
   const body: TokenErrorBody = { error, error_description: errorText(description) };
-  return jsonResponse(400, body, interactionId, NO_STORE);
+  return jsonResponse(400, body, interactionId, { ...headers, ...NO_STORE });
 }
 
 export function errorList(status: number, errors: string[], interactionId: string): Response {

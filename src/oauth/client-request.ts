@@ -18,6 +18,7 @@ import { endpointsFor, type Endpoints } from './endpoints.js';
 import { errorList, notAcceptable, rateLimited } from '../http/responses.js';
 import { invalidClient, invalidRequest, refusalResponse, unauthorizedClient, type Refusal } from '../http/refusal.js';
 import type { Profile } from './profiles.js';
+import { verifyDpopProof } from '../clients/dpop.js';
 import { clientCertificate } from '../clients/request-certificate.js';
 import { answerScenario } from '../scenarios/answer.js';
 import { isResponseScenario, type DeviceScenario } from '../scenarios/model.js';
@@ -54,6 +55,10 @@ export interface ClientEndpoint {
   registeredGrant(input: TokenInput): GrantType;
   /** aud values a client assertion may carry besides the issuer and its token endpoints. */
   audiences?(endpoints: Endpoints): readonly string[];
+  /** It issues access tokens: the profile's token binding rules apply (sender constraint, certificate binding). */
+  readonly issuesTokens?: boolean;
+  /** The URLs a DPoP proof's htu may name, on an endpoint that takes DPoP proofs (RFC 9449); others ignore the header. */
+  dpopUrls?(endpoints: Endpoints): readonly string[];
   handle(request: ClientRequest): Promise<Response>;
 }
 
@@ -65,7 +70,7 @@ function bindingProblem(profile: Profile, certificatePresented: boolean, client:
       `the client certificate is not trusted, and the ${profile.name} profile binds every token issued over mutual TLS to the certificate`,
     );
   }
-  if (profile.senderConstrained && client.certificateThumbprint === undefined) {
+  if (profile.senderConstrained && client.certificateThumbprint === undefined && client.dpopJkt === undefined) {
     return invalidRequest(
       'profile.sender_constraint.missing',
       `the ${profile.name} profile issues sender-constrained tokens only: use mutual TLS with a trusted client certificate, or send a DPoP proof (RFC 9449)`,
@@ -125,12 +130,18 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
       audiences: endpoint.audiences ? [...endpoints.audiences, ...endpoint.audiences(endpoints)] : endpoints.audiences,
     });
     if (!auth.ok) return refuse(auth.refusal);
-    const { client } = auth;
     const grant = endpoint.registeredGrant(input);
-    if (!client.registration.grantTypes.has(grant)) {
-      return refuse(unauthorizedClient('client.grant_not_registered', `client "${client.clientId}" is not registered for the ${grant} grant`));
+    if (!auth.client.registration.grantTypes.has(grant)) {
+      return refuse(unauthorizedClient('client.grant_not_registered', `client "${auth.client.clientId}" is not registered for the ${grant} grant`));
     }
-    const unbound = bindingProblem(config.profile, certificate.kind === 'present', client);
+    const proof = headers.get('dpop');
+    let client = auth.client;
+    if (proof !== null && endpoint.dpopUrls) {
+      const verdict = await verifyDpopProof({ header: proof, method: request.method, urls: endpoint.dpopUrls(endpoints), nowMs: clock.now() }, config.dpop, state.replay);
+      if (!verdict.ok) return refuse(verdict.refusal);
+      client = { ...client, dpopJkt: verdict.jkt };
+    }
+    const unbound = endpoint.issuesTokens && bindingProblem(config.profile, certificate.kind === 'present', client);
     if (unbound) return refuse(unbound);
     return endpoint.handle({ request, interactionId, exchange, endpoints, input, client, scenario, refuse });
   };

@@ -49,9 +49,10 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   fapi2: {
     name: 'fapi2',
     title: 'FAPI 2.0 Security Profile (final)',
-    // §5.4.1: PS256, ES256 or EdDSA (Ed25519); §5.3.2.1: only the issuer, as a string, as aud.
-    assertion: { profile: 'fapi2', algs: ['PS256', 'ES256', 'EdDSA'], audience: 'issuer-string' },
-    dpopAlgs: ['PS256', 'ES256', 'EdDSA'],
+    // §5.4.1: PS256, ES256 or EdDSA with Ed25519 (also named Ed25519, RFC 9864); §5.3.2.1: only
+    // the issuer, as a string, as aud.
+    assertion: { profile: 'fapi2', algs: ['PS256', 'ES256', 'EdDSA', 'Ed25519'], audience: 'issuer-string' },
+    dpopAlgs: ['PS256', 'ES256', 'EdDSA', 'Ed25519'],
     // §5.3.2.1: only sender-constrained access tokens, by mutual TLS (RFC 8705) or DPoP (RFC 9449).
     senderConstrained: true,
     bindEveryCertificate: false,

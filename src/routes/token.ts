@@ -15,6 +15,8 @@ export function tokenEndpoint(config: SandboxConfig): ClientEndpoint {
   const grantOf = (input: TokenInput) => grants.get(input.grantType)!;
   return {
     scenarios: 'response',
+    issuesTokens: true,
+    dpopUrls: (endpoints) => [endpoints.tokenEndpoint, ...(endpoints.mtlsTokenEndpoint ? [endpoints.mtlsTokenEndpoint] : [])],
     registeredGrant: (input) => grantOf(input).registeredGrant,
     async handle({ input, client, endpoints, interactionId, refuse }) {
       const outcome = await grantOf(input).handle(input, client);

@@ -39,6 +39,7 @@ export function metadataHandler(config: SandboxConfig) {
       response_types_supported: [],
       ...(scopes.length ? { scopes_supported: scopes } : {}),
       tls_client_certificate_bound_access_tokens: true,
+      dpop_signing_alg_values_supported: [...config.profile.dpopAlgs],
       ...(endpoints.mtlsTokenEndpoint
         ? {
             mtls_endpoint_aliases: {

@@ -41,7 +41,7 @@ let shape: Check | undefined;
 export function jwkProblem(jwk: JWK): string | null {
   const secret = PRIVATE_MEMBERS.find((m) => m in jwk);
   if (secret) return `holds private key material ("${secret}"); publish only public keys`;
-  if (jwk.alg !== undefined && !VERIFY_ALGS.includes(jwk.alg as VerifyAlg)) return `alg ${jwk.alg} is not allowed; FAPI allows PS256, ES256 and (FAPI 2.0) EdDSA`;
+  if (jwk.alg !== undefined && !VERIFY_ALGS.includes(jwk.alg as VerifyAlg)) return `alg ${jwk.alg} is not allowed; FAPI allows PS256, ES256 and (FAPI 2.0) EdDSA or Ed25519`;
   let key;
   try {
     key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });

@@ -1,5 +1,6 @@
 /** The sandbox's options, and the checked configuration built from them. */
-import type { X509Certificate } from 'node:crypto';
+import { randomBytes, type X509Certificate } from 'node:crypto';
+import { dpopNonces } from '../clients/dpop-nonce.js';
 import { registeredClientAuthenticator, type ClientAuthenticator } from '../clients/authenticate.js';
 import { parseCaBundle } from '../clients/certificate.js';
 import type { AssertionPolicy } from '../clients/private-key-jwt.js';
@@ -54,6 +55,11 @@ export interface SandboxOptions extends ControlOptions {
    * open-finance-brasil (default fapi1-advanced). README "Profiles" lists the rules.
    */
   profile?: ProfileName;
+  /**
+   * Demand DPoP nonces (RFC 9449 §8): a proof without the current nonce is answered 400
+   * use_dpop_nonce with a DPoP-Nonce header. Default false.
+   */
+  dpopNonce?: boolean;
   /** Lifetime of issued access tokens, in seconds (default 900). */
   tokenLifetimeSeconds?: number;
   /** Clock skew tolerated in client assertions, in seconds (default 30). */
@@ -155,6 +161,11 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
   return {
     ...control,
     profile,
+    dpop: {
+      algs: profile.dpopAlgs,
+      clockSkewSeconds: policy.clockSkewSeconds,
+      ...(options.dpopNonce ? { nonces: dpopNonces(randomBytes(32)) } : {}),
+    },
     state,
     clock,
     contract,

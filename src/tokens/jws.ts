@@ -15,7 +15,7 @@ function keyInput(alg: VerifyAlg, key: KeyObject) {
 }
 
 /** Ed25519 hashes inside the algorithm (RFC 8037 §3.1): node:crypto is given no digest for it. */
-const digestOf = (alg: VerifyAlg) => (alg === 'EdDSA' ? null : 'sha256');
+const digestOf = (alg: VerifyAlg) => (alg === 'EdDSA' || alg === 'Ed25519' ? null : 'sha256');
 
 const encodeJson = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

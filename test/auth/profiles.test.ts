@@ -10,9 +10,9 @@ import { parse } from 'yaml';
 import { createApp, type SandboxApp } from '../../src/app/app.js';
 import type { SandboxOptions } from '../../src/settings/options.js';
 import { fakeClock } from '../support/clock.js';
-import { DEMO, demoKey, demoKeyPs256 } from '../support/clients.js';
+import { DEMO, demoKey, demoKeyPs256, deviceClientAuth } from '../support/clients.js';
 import { refusalOf } from '../support/refusals.js';
-import { JWT_BEARER, tokenRequest } from '../support/requests.js';
+import { form, JWT_BEARER, tokenRequest } from '../support/requests.js';
 
 const BASE = 'http://sandbox.test';
 /** The mutual-TLS listener's token endpoint, as endpointsFor names it for these listeners. */
@@ -152,8 +152,9 @@ describe('fapi2 (FAPI 2.0 Security Profile)', () => {
     expect(await fapi2Token(RS256)).toMatchObject({ status: 400, body: { error: 'invalid_client' }, refusal: 'assertion.alg' });
   });
 
-  it('accepts EdDSA with an Ed25519 key from the clients file, and PS256', async () => {
+  it('accepts EdDSA (or Ed25519) with an Ed25519 key from the clients file, and PS256', async () => {
     expect((await fapi2Token(EDDSA)).status).toBe(200);
+    expect((await fapi2Token({ ...EDDSA, alg: 'Ed25519' })).status).toBe(200); // its RFC 9864 name
     expect((await fapi2Token(PS256)).status).toBe(200);
     const forged = { ...EDDSA, key: generateKeyPairSync('ed25519').privateKey };
     expect((await fapi2Token(forged)).refusal).toBe('assertion.signature');
@@ -166,8 +167,16 @@ describe('fapi2 (FAPI 2.0 Security Profile)', () => {
     expect((await token(fapi2, ES256, {}, certificateHeader('rogue-client'))).refusal).toBe('profile.sender_constraint.missing');
   });
 
-  it('advertises PS256, ES256 and EdDSA', async () => {
-    expect((await discovery(fapi2)).token_endpoint_auth_signing_alg_values_supported).toEqual(['PS256', 'ES256', 'EdDSA']);
+  it('holds only where tokens are issued: POST /device/auth needs no sender constraint', async () => {
+    const app = createApp({ profile: 'fapi2' });
+    const res = await app.fetch(
+      new Request(`${BASE}/device/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(await deviceClientAuth(BASE)) }),
+    );
+    expect(res.status).toBe(200);
+  });
+
+  it('advertises PS256, ES256, EdDSA and Ed25519', async () => {
+    expect((await discovery(fapi2)).token_endpoint_auth_signing_alg_values_supported).toEqual(['PS256', 'ES256', 'EdDSA', 'Ed25519']);
   });
 
   describe('keys from jwks_uri', () => {
