@@ -4,7 +4,8 @@
  * order (README "Order of checks") and leave the same journal record and log line: the form is
  * read and noted; a scenario is selected; the client's rate limit; Accept; header formats; the
  * form's contract rules; client authentication, once; the client's registration for the grant it
- * asks; then the endpoint's handler, which receives the authenticated client and never
+ * asks; the DPoP proof, where the endpoint takes one; the profile's token binding rules, where it
+ * issues tokens; then the endpoint's handler, which receives the authenticated client and never
  * authenticates itself. An endpoint states only what differs (ClientEndpoint).
  */
 import type { AuthenticatedClient } from '../clients/authenticate.js';
@@ -18,7 +19,7 @@ import { endpointsFor, type Endpoints } from './endpoints.js';
 import { errorList, notAcceptable, rateLimited } from '../http/responses.js';
 import { invalidClient, invalidRequest, refusalResponse, unauthorizedClient, type Refusal } from '../http/refusal.js';
 import type { Profile } from './profiles.js';
-import { verifyDpopProof } from '../clients/dpop.js';
+import { verifyDpopProof, type DpopVerdict } from '../clients/dpop.js';
 import { clientCertificate } from '../clients/request-certificate.js';
 import { answerScenario } from '../scenarios/answer.js';
 import { isResponseScenario, type DeviceScenario } from '../scenarios/model.js';
@@ -79,6 +80,13 @@ function bindingProblem(profile: Profile, certificatePresented: boolean, client:
   return null;
 }
 
+/** The verdict on the request's DPoP proof; undefined when it sends none or the endpoint takes none. */
+function checkDpop(config: SandboxConfig, endpoint: ClientEndpoint, request: Request, endpoints: Endpoints): Promise<DpopVerdict> | undefined {
+  const header = request.headers.get('dpop');
+  if (header === null || !endpoint.dpopUrls) return undefined;
+  return verifyDpopProof({ header, method: request.method, urls: endpoint.dpopUrls(endpoints), nowMs: config.clock.now() }, config.dpop, config.state.replay);
+}
+
 export type ClientRequestHandler = (request: Request, interactionId: string, exchange: Exchange) => Promise<Response>;
 
 export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndpoint): ClientRequestHandler {
@@ -130,19 +138,16 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
       audiences: endpoint.audiences ? [...endpoints.audiences, ...endpoint.audiences(endpoints)] : endpoints.audiences,
     });
     if (!auth.ok) return refuse(auth.refusal);
+    const { client } = auth;
     const grant = endpoint.registeredGrant(input);
-    if (!auth.client.registration.grantTypes.has(grant)) {
-      return refuse(unauthorizedClient('client.grant_not_registered', `client "${auth.client.clientId}" is not registered for the ${grant} grant`));
+    if (!client.registration.grantTypes.has(grant)) {
+      return refuse(unauthorizedClient('client.grant_not_registered', `client "${client.clientId}" is not registered for the ${grant} grant`));
     }
-    const proof = headers.get('dpop');
-    let client = auth.client;
-    if (proof !== null && endpoint.dpopUrls) {
-      const verdict = await verifyDpopProof({ header: proof, method: request.method, urls: endpoint.dpopUrls(endpoints), nowMs: clock.now() }, config.dpop, state.replay);
-      if (!verdict.ok) return refuse(verdict.refusal);
-      client = { ...client, dpopJkt: verdict.jkt };
-    }
-    const unbound = endpoint.issuesTokens && bindingProblem(config.profile, certificate.kind === 'present', client);
+    const dpop = await checkDpop(config, endpoint, request, endpoints);
+    if (dpop && !dpop.ok) return refuse(dpop.refusal);
+    const proven: AuthenticatedClient = dpop ? { ...client, dpopJkt: dpop.jkt } : client;
+    const unbound = endpoint.issuesTokens && bindingProblem(config.profile, certificate.kind === 'present', proven);
     if (unbound) return refuse(unbound);
-    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client, scenario, refuse });
+    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client: proven, scenario, refuse });
   };
 }
