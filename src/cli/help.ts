@@ -28,7 +28,7 @@ export const RUN_OPTIONS: readonly OptionHelp[] = [
   { flag: '--tls-client-ca FILE', text: ['PEM bundle of CAs client certificates must', 'chain to'], default: 'demo/pki/ca.pem' },
   { flag: '--trust-client-cert-header', text: ['accept the RFC 9440 Client-Cert header from a', 'TLS-terminating proxy'] },
   { flag: '--signing-key FILE', text: ['PEM key that signs access tokens'], default: 'generated at start' },
-  { flag: '--signing-alg ALG', text: ['ES256 or PS256, for a generated key'], default: DEFAULTS.signingAlg },
+  { flag: '--signing-alg ALG', text: ['ES256 or PS256, for a generated key', '(PS256 under open-finance-brasil)'], default: DEFAULTS.signingAlg },
   {
     flag: '--profile NAME',
     text: ['FAPI profile enforced: fapi1-advanced, fapi2', 'or open-finance-brasil (README Profiles)'],

@@ -25,7 +25,7 @@ import { wholeNumber } from './numbers.js';
 import { loadScenarioDir, shippedScenariosDir } from './scenario-files.js';
 import { readConfigFile } from './yaml-file.js';
 import { resolveProfile, withinProfile } from './profile.js';
-import type { ProfileName } from '../oauth/profiles.js';
+import type { Profile, ProfileName } from '../oauth/profiles.js';
 
 /** The demo PKI's files: the defaults of --tls-client-ca, --tls-cert and --tls-key. */
 export const demoPki = () => ({
@@ -70,7 +70,7 @@ export interface SandboxOptions extends ControlOptions {
   jwksTimeoutMs?: number;
   /** PEM file of the key that signs access tokens; default: a key generated at start. */
   signingKeyFile?: string;
-  /** Algorithm of a generated signing key (default ES256). */
+  /** Algorithm of a generated signing key (default ES256; PS256 under open-finance-brasil). */
   signingAlg?: SigningAlg;
   /** PEM bundle of the CAs client certificates must chain to; default: the demo CA. */
   clientCaFile?: string;
@@ -105,6 +105,16 @@ function readSigningKey(file: string): SigningKey {
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(file, '', `is not a usable signing key: ${(err as Error).message}`);
   }
+}
+
+/** The key that signs access tokens: the given one, or one generated for the profile's first algorithm (else ES256). */
+function tokenSigningKey(options: SandboxOptions, profile: Profile): SigningKey {
+  const algs = profile.tokenSigningAlgs;
+  const key = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? algs?.[0] ?? DEFAULTS.signingAlg);
+  if (algs && !algs.includes(key.alg)) {
+    throw OptionError.at(options.signingKeyFile ? 'signingKeyFile' : 'signingAlg', `signs ${key.alg}; the ${profile.name} profile allows ${algs.join(', ')} only`);
+  }
+  return key;
 }
 
 function readCaBundle(file: string): X509Certificate[] {
@@ -150,7 +160,7 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
     jwksTimeoutMs: wholeNumber('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs),
   };
   const lifetime = withinProfile(profile, 'tokenLifetimeSeconds', wholeNumber('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULTS.tokenLifetimeSeconds, 1));
-  const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
+  const signingKey = tokenSigningKey(options, profile);
   const fixedIssuer = options.issuer === undefined ? undefined : normaliseIssuer(options.issuer);
   const control = resolveControl(options);
   const state = memoryState({

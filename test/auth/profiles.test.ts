@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { decodeJwt, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createApp, type SandboxApp } from '../../src/app/app.js';
@@ -228,6 +228,15 @@ describe('open-finance-brasil', () => {
     expect(decodeJwt(bound.body.access_token!).cnf).toHaveProperty(['x5t#S256']);
     const untrusted = await token(brasil, PS256, {}, certificateHeader('rogue-client'));
     expect(untrusted).toMatchObject({ status: 400, body: { error: 'invalid_client' }, refusal: 'profile.certificate.unbound' });
+  });
+
+  it('signs access tokens with PS256, and refuses an ES256 signing key at start', async () => {
+    expect(decodeProtectedHeader((await token(brasil, PS256)).body.access_token!).alg).toBe('PS256');
+    expect(() => createApp({ profile: 'open-finance-brasil', signingAlg: 'ES256' })).toThrow(
+      'options: at signingAlg: signs ES256; the open-finance-brasil profile allows PS256 only',
+    );
+    expect(() => createApp({ profile: 'open-finance-brasil', signingKeyFile: 'demo/keys/sandbox-pkjwt.private.pem' })).toThrow(/^options: at signingKeyFile: signs ES256/);
+    expect(decodeProtectedHeader((await token(fapi1, ES256)).body.access_token!).alg).toBe('ES256');
   });
 
   it('advertises PS256 only', async () => {
