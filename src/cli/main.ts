@@ -44,6 +44,8 @@ function parse(argv: string[]) {
         'trust-client-cert-header': { type: 'boolean' },
         'signing-key': { type: 'string' },
         'signing-alg': { type: 'string' },
+        profile: { type: 'string' },
+        'dpop-nonce': { type: 'boolean' },
         'token-lifetime': { type: 'string' },
         'clock-skew': { type: 'string' },
         'max-assertion-lifetime': { type: 'string' },
@@ -129,6 +131,9 @@ function startOptions(values: Values): { options: StartOptions; generatedToken?:
     trustClientCertHeader: values['trust-client-cert-header'] ?? false,
     signingKeyFile: values['signing-key'],
     signingAlg: alg,
+    // Checked with the other options (settings/profile.ts), so that the JS API refuses the same names.
+    profile: values.profile as StartOptions['profile'],
+    dpopNonce: values['dpop-nonce'] ?? false,
     tokenLifetimeSeconds: lifetime,
     clockSkewSeconds: whole(values['clock-skew'], '--clock-skew'),
     maxAssertionLifetimeSeconds: whole(values['max-assertion-lifetime'], '--max-assertion-lifetime'),

@@ -9,27 +9,32 @@ import { KeyObject, type webcrypto } from 'node:crypto';
 import { errors, type CompactJWSHeaderParameters, type JWTVerifyGetKey, type ProtectedHeaderParameters } from 'jose';
 import { verifyJwsSignature } from '../tokens/jws.js';
 import { WeakKeyError } from './client-keys.js';
-import { MIN_RSA_BITS, type SigningAlg } from '../tokens/algorithms.js';
+import { MIN_RSA_BITS, type VerifyAlg } from '../tokens/algorithms.js';
 import { invalidClient, type Refusal } from '../http/refusal.js';
 
 /** Base64url without padding, of a length that decodes (RFC 7515 §2). */
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const decodable = (part: string) => BASE64URL.test(part) && part.length % 4 !== 1;
+export const decodable = (part: string) => BASE64URL.test(part) && part.length % 4 !== 1;
 
 type CryptoKey = webcrypto.CryptoKey;
 const keyObjects = new WeakMap<CryptoKey, KeyObject>();
 
 const isCryptoKey = (key: unknown): key is CryptoKey => (key as { [Symbol.toStringTag]?: unknown } | null)?.[Symbol.toStringTag] === 'CryptoKey';
 
+type KeyAlgorithm = { name: string; namedCurve?: string; hash?: { name: string }; modulusLength?: number };
+
+/** Whether a key of `algorithm` can verify `alg`: P-256 for ES256, RSA of FAPI's size for PS256, Ed25519 for EdDSA (and Ed25519). */
+const FITS: Record<VerifyAlg, (algorithm: KeyAlgorithm) => boolean> = {
+  ES256: (a) => a.name === 'ECDSA' && a.namedCurve === 'P-256',
+  PS256: (a) => a.name === 'RSA-PSS' && a.hash?.name === 'SHA-256' && (a.modulusLength ?? 0) >= MIN_RSA_BITS,
+  EdDSA: (a) => a.name === 'Ed25519',
+  Ed25519: (a) => a.name === 'Ed25519',
+};
+
 /** The key as a KeyObject when it is a public verification key for `alg`, else undefined. */
-function usableKey(key: unknown, alg: SigningAlg): KeyObject | undefined {
+export function usableKey(key: unknown, alg: VerifyAlg): KeyObject | undefined {
   if (!isCryptoKey(key) || key.type !== 'public' || !key.usages.includes('verify')) return undefined;
-  const algorithm = key.algorithm as { name: string; namedCurve?: string; hash?: { name: string }; modulusLength?: number };
-  const fits =
-    alg === 'ES256'
-      ? algorithm.name === 'ECDSA' && algorithm.namedCurve === 'P-256'
-      : algorithm.name === 'RSA-PSS' && algorithm.hash?.name === 'SHA-256' && (algorithm.modulusLength ?? 0) >= MIN_RSA_BITS;
-  if (!fits) return undefined;
+  if (!FITS[alg](key.algorithm as KeyAlgorithm)) return undefined;
   let keyObject = keyObjects.get(key);
   if (!keyObject) keyObjects.set(key, (keyObject = KeyObject.from(key)));
   return keyObject;
@@ -58,7 +63,7 @@ export type SignatureVerdict = { payload: Uint8Array } | { refused: Refusal };
 export async function verifyAssertionSignature(
   assertion: string,
   header: ProtectedHeaderParameters,
-  alg: SigningAlg,
+  alg: VerifyAlg,
   getKey: JWTVerifyGetKey,
 ): Promise<SignatureVerdict> {
   const [encodedHeader, payload, signature] = assertion.split('.') as [string, string, string];

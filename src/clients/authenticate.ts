@@ -19,6 +19,8 @@ export interface AuthenticatedClient {
   registration: RegisteredClient;
   /** x5t#S256 of a verified client certificate, when the request came with one. */
   certificateThumbprint?: string;
+  /** RFC 7638 thumbprint of the key of a valid DPoP proof, when the request came with one (RFC 9449). */
+  dpopJkt?: string;
 }
 
 export type Authentication = { ok: true; client: AuthenticatedClient } | { ok: false; refusal: Refusal };
@@ -26,6 +28,8 @@ export type Authentication = { ok: true; client: AuthenticatedClient } | { ok: f
 /** What the transport tells about the request, beyond its form. */
 export interface RequestCredentials {
   certificate: CertificateLookup;
+  /** The issuer identifier. */
+  issuer: string;
   /** Values a client assertion's aud may take. */
   audiences: readonly string[];
 }
@@ -89,7 +93,7 @@ export function registeredClientAuthenticator(
       if (presented === 'private_key_jwt') {
         const problem = await checkClientAssertion(
           input.clientAssertion!,
-          { client, audiences: credentials.audiences, nowSeconds: Math.floor(clock.now() / 1000) },
+          { client, issuer: credentials.issuer, audiences: credentials.audiences, nowSeconds: Math.floor(clock.now() / 1000) },
           keys,
           replay,
           policy,

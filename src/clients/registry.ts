@@ -1,6 +1,6 @@
 /** Registered clients, as the clients file describes them (RFC 7591 / RFC 8705 metadata). */
 import type { JSONWebKeySet } from 'jose';
-import type { SigningAlg } from '../tokens/algorithms.js';
+import type { VerifyAlg } from '../tokens/algorithms.js';
 import type { DistinguishedName } from './dn.js';
 
 export type AuthMethod = 'private_key_jwt' | 'tls_client_auth';
@@ -16,7 +16,7 @@ export interface RegisteredClient {
   clientName?: string;
   authMethod: AuthMethod;
   /** private_key_jwt: the one algorithm allowed, or any FAPI one when unset. */
-  signingAlg?: SigningAlg;
+  signingAlg?: VerifyAlg;
   jwks?: JSONWebKeySet;
   jwksUri?: URL;
   certificate?: CertificateIdentity;

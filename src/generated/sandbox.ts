@@ -360,6 +360,8 @@ export interface components {
             response_types_supported?: components["schemas"]["StringList"];
             scopes_supported?: components["schemas"]["StringList"];
             tls_client_certificate_bound_access_tokens?: boolean;
+            /** @description RFC 9449 §5.1. The algorithms DPoP proofs may use under the sandbox's profile. */
+            dpop_signing_alg_values_supported?: components["schemas"]["StringList"];
             /** @description RFC 8705 §5. Present when the mutual-TLS listener runs. */
             mtls_endpoint_aliases?: {
                 /** Format: uri */
@@ -413,8 +415,12 @@ export interface components {
          * @description An error response as RFC 6749 §5.2 and RFC 8628 §3.5 define it.
          */
         TokenError: {
-            /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "authorization_pending" | "slow_down" | "access_denied" | "expired_token";
+            /**
+             * @description The RFC 6749 and RFC 8628 errors, and as the sandbox's extension (not on the provider's
+             *     page) the two of DPoP (RFC 9449 §5, §8): `invalid_dpop_proof` and `use_dpop_nonce`.
+             * @enum {string}
+             */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "authorization_pending" | "slow_down" | "access_denied" | "expired_token" | "invalid_dpop_proof" | "use_dpop_nonce";
             /** @description Validation Error description */
             error_description?: string;
         };

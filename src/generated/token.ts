@@ -95,8 +95,12 @@ export interface components {
          * @description An error response as RFC 6749 §5.2 and RFC 8628 §3.5 define it.
          */
         TokenError: {
-            /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "authorization_pending" | "slow_down" | "access_denied" | "expired_token";
+            /**
+             * @description The RFC 6749 and RFC 8628 errors, and as the sandbox's extension (not on the provider's
+             *     page) the two of DPoP (RFC 9449 §5, §8): `invalid_dpop_proof` and `use_dpop_nonce`.
+             * @enum {string}
+             */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "authorization_pending" | "slow_down" | "access_denied" | "expired_token" | "invalid_dpop_proof" | "use_dpop_nonce";
             /** @description Validation Error description */
             error_description?: string;
         };
@@ -127,6 +131,7 @@ export interface components {
             headers: {
                 "x-fapi-interaction-id": components["headers"]["InteractionId"];
                 "Cache-Control": components["headers"]["CacheControl"];
+                "DPoP-Nonce": components["headers"]["DPoPNonce"];
                 [name: string]: unknown;
             };
             content: {
@@ -248,6 +253,16 @@ export interface components {
          * @example code=429
          */
         Prefer: string;
+        /**
+         * @description The sandbox's extension, not on the provider's page: a DPoP proof (RFC 9449 §4), a JWT of
+         *     `typ` `dpop+jwt` signed with the key in its `jwk` header, for `htm` POST and `htu` the token
+         *     endpoint. A valid proof makes the token DPoP-bound (`token_type: DPoP`, `cnf.jkt`); an
+         *     invalid one is answered with 400 `invalid_dpop_proof`, and, when the sandbox demands
+         *     nonces, a proof without the current one with 400 `use_dpop_nonce` and a `DPoP-Nonce`
+         *     header. The header may appear once.
+         * @example eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2In0.eyJodG0iOiJQT1NUIn0.c2lnbmF0dXJl
+         */
+        DPoP: string;
     };
     requestBodies: never;
     headers: {
@@ -257,6 +272,11 @@ export interface components {
         CacheControl: "no-store";
         /** @description HTTP/1.0 caches must not store token responses (RFC 6749 §5.1). */
         Pragma: "no-cache";
+        /**
+         * @description The sandbox's extension (RFC 9449 §8): the nonce the next DPoP proof must carry, sent with
+         *     `use_dpop_nonce` when the sandbox demands nonces (`--dpop-nonce`).
+         */
+        DPoPNonce: string;
         /**
          * @description How long to wait before retrying, in seconds (RFC 6585 §4, RFC 9110 §10.2.3). The
          *     sandbox sends delay-seconds; an HTTP-date is also valid.
@@ -310,6 +330,16 @@ export interface operations {
                  * @example code=429
                  */
                 Prefer?: components["parameters"]["Prefer"];
+                /**
+                 * @description The sandbox's extension, not on the provider's page: a DPoP proof (RFC 9449 §4), a JWT of
+                 *     `typ` `dpop+jwt` signed with the key in its `jwk` header, for `htm` POST and `htu` the token
+                 *     endpoint. A valid proof makes the token DPoP-bound (`token_type: DPoP`, `cnf.jkt`); an
+                 *     invalid one is answered with 400 `invalid_dpop_proof`, and, when the sandbox demands
+                 *     nonces, a proof without the current one with 400 `use_dpop_nonce` and a `DPoP-Nonce`
+                 *     header. The header may appear once.
+                 * @example eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2In0.eyJodG0iOiJQT1NUIn0.c2lnbmF0dXJl
+                 */
+                DPoP?: components["parameters"]["DPoP"];
             };
             path?: never;
             cookie?: never;

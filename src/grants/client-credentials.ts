@@ -11,9 +11,9 @@ export const CLIENT_CREDENTIALS = 'client_credentials';
 export const clientCredentialsGrant: GrantHandler = {
   grantTypes: ['client_credentials', 'private_key_jwt', 'tls_client_auth'],
   registeredGrant: CLIENT_CREDENTIALS,
-  async handle(input, { clientId, registration, certificateThumbprint }) {
+  async handle(input, { clientId, registration, certificateThumbprint, dpopJkt }) {
     const scope = grantedScope(registration, input.scope);
     if ('error' in scope) return { ok: false, refusal: scope };
-    return { ok: true, grant: { clientId, scope: scope.scope, certificateThumbprint } };
+    return { ok: true, grant: { clientId, scope: scope.scope, certificateThumbprint, dpopJkt } };
   },
 };

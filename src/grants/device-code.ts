@@ -37,9 +37,9 @@ export function deviceCodeGrant(devices: DeviceCodeStore, clock: Clock): GrantHa
   return {
     grantTypes: [DEVICE_CODE_GRANT],
     registeredGrant: DEVICE_CODE_GRANT,
-    async handle(input, { clientId, certificateThumbprint }) {
+    async handle(input, { clientId, certificateThumbprint, dpopJkt }) {
       const poll = await devices.poll(input.deviceCode!, clientId, clock.now());
-      return poll.result === 'approved' ? { ok: true, grant: { clientId, scope: poll.scope, certificateThumbprint } } : refusal(poll);
+      return poll.result === 'approved' ? { ok: true, grant: { clientId, scope: poll.scope, certificateThumbprint, dpopJkt } } : refusal(poll);
     },
   };
 }

@@ -54,7 +54,8 @@ export const REFUSAL_CODES = {
   'mtls.san_email': 'no rfc822Name subjectAltName is the registered tls_client_auth_san_email',
   'assertion.format': 'the client assertion is not a JWS in compact serialization',
   'assertion.header': "the assertion's header is not base64url JSON",
-  'assertion.alg': 'the assertion alg is not one FAPI allows (PS256, ES256)',
+  'assertion.alg': "the assertion alg is not one the profile allows (fapi1-advanced: PS256, ES256; fapi2: also EdDSA)",
+  'assertion.alg.profile': 'an alg FAPI 1 allows that the profile does not (ES256 under open-finance-brasil)',
   'assertion.alg.registered': "the assertion alg is not the client's token_endpoint_auth_signing_alg",
   'assertion.crit': 'the assertion carries crit (no JWS extension is understood)',
   'assertion.b64': 'the assertion carries b64 (RFC 7797)',
@@ -65,7 +66,9 @@ export const REFUSAL_CODES = {
   'assertion.iss': 'iss is not the client_id',
   'assertion.sub': 'sub is not the client_id',
   'assertion.aud.missing': 'no aud, or one that is not a string or array of strings',
-  'assertion.aud': 'no aud value is the issuer or an endpoint URL',
+  'assertion.aud': 'no aud value is the issuer or an endpoint URL (fapi2: aud is not the issuer)',
+  'assertion.aud.array': 'fapi2: aud is an array; FAPI 2.0 requires the issuer as a string',
+  'assertion.aud.endpoint': 'fapi2: aud is an endpoint URL (the token endpoint, either listener); FAPI 2.0 requires the issuer',
   'assertion.exp.missing': 'no exp NumericDate',
   'assertion.exp.expired': 'exp is past (beyond the clock skew)',
   'assertion.exp.too_far': 'exp is further ahead than the maximum assertion lifetime',
@@ -75,6 +78,23 @@ export const REFUSAL_CODES = {
   'assertion.nbf.future': 'nbf is ahead of now (beyond the clock skew)',
   'assertion.jti.missing': 'no jti',
   'assertion.jti.replayed': 'the jti was used before by the same client',
+  'dpop.multiple': 'more than one DPoP header (RFC 9449 §4.3)',
+  'dpop.format': 'the DPoP proof is not a JWS in compact serialization with a base64url JSON header',
+  'dpop.typ': 'the DPoP proof typ is not dpop+jwt',
+  'dpop.alg': 'the DPoP proof alg is not an asymmetric one the profile allows (none, HS256, RS256 refused)',
+  'dpop.jwk': 'the DPoP proof header has no jwk, one with private members, or one that cannot verify its alg',
+  'dpop.signature': 'the DPoP proof signature does not verify with the key of its jwk header',
+  'dpop.payload': 'the DPoP proof payload is not a JSON object',
+  'dpop.htm': 'the DPoP proof htm is not the request method',
+  'dpop.htu': 'the DPoP proof htu is not the endpoint URL (query and fragment ignored, either listener)',
+  'dpop.iat': 'the DPoP proof iat is missing, ahead of now beyond the clock skew, or older than the proof lifetime',
+  'dpop.ath': 'the DPoP proof ath is not the hash of the access token it is sent with',
+  'dpop.jti.missing': 'the DPoP proof has no jti',
+  'dpop.jti.replayed': 'the DPoP proof jti was used before',
+  'dpop.nonce.missing': 'with --dpop-nonce: the DPoP proof carries no nonce (400 use_dpop_nonce with a DPoP-Nonce header)',
+  'dpop.nonce.invalid': 'with --dpop-nonce: the DPoP proof nonce is not a current one (400 use_dpop_nonce with a DPoP-Nonce header)',
+  'profile.sender_constraint.missing': 'fapi2: neither mutual TLS with a trusted client certificate nor a DPoP proof, so the token could not be sender-constrained',
+  'profile.certificate.unbound': 'open-finance-brasil: a client certificate that is not trusted, so the token could not be bound to it',
   'scope.not_registered': 'a requested scope the client is not registered for',
   'device_code.unknown': 'the device_code was never issued (or reset)',
   'device_code.other_client': 'the device_code was issued to another client',
@@ -117,6 +137,8 @@ export interface Refusal {
   error: TokenErrorCode;
   code: RefusalCode;
   description: string;
+  /** Response headers the error comes with (the DPoP-Nonce of use_dpop_nonce). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 const refusalOf =
@@ -134,6 +156,8 @@ export const authorizationPending = refusalOf('authorization_pending');
 export const slowDown = refusalOf('slow_down');
 export const accessDenied = refusalOf('access_denied');
 export const expiredToken = refusalOf('expired_token');
+export const invalidDpopProof = refusalOf('invalid_dpop_proof');
+export const useDpopNonce = refusalOf('use_dpop_nonce');
 
 /** Where the code of the refusal that answered a request is noted (http/exchange.ts RequestNotes). */
 export interface RefusalNotes {
@@ -144,5 +168,5 @@ export interface RefusalNotes {
 /** The 400 a refusal answers, in the endpoint's style, its code noted for the journal and the log line. */
 export function refusalResponse(refusal: Refusal, notes: RefusalNotes, interactionId: string, style: AnswerStyle): Response {
   notes.refusal = refusal.code;
-  return tokenError(refusal.error, refusal.description, interactionId, style);
+  return tokenError(refusal.error, refusal.description, interactionId, style, refusal.headers);
 }

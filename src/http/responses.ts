@@ -67,11 +67,20 @@ export function errorText(description: string): string {
   return description.replace(OUTSIDE_ERROR_TEXT, (c) => (c === '"' ? "'" : c === '\\' ? '/' : '?'));
 }
 
-/** A 400 for a refused request, in the style's shape: the errors[] one carries "error: description". */
-export function tokenError(error: TokenErrorCode, description: string, interactionId: string, style: AnswerStyle): Response {
+/**
+ * A 400 for a refused request, in the style's shape: the errors[] one carries "error: description".
+ * `headers` are the refusal's own (e.g. DPoP-Nonce with use_dpop_nonce).
+ */
+export function tokenError(
+  error: TokenErrorCode,
+  description: string,
+  interactionId: string,
+  style: AnswerStyle,
+  headers: Readonly<Record<string, string>> = {},
+): Response {
   const text = errorText(description);
   const body: TokenErrorBody | ErrorListBody = style.errorShape === 'errors' ? { errors: [`${error}: ${text}`] } : { error, error_description: text };
-  return jsonResponse(400, body, interactionId, style.headersOf(400));
+  return jsonResponse(400, body, interactionId, { ...style.headersOf(400), ...headers });
 }
 
 export function errorList(status: number, errors: string[], interactionId: string): Response {

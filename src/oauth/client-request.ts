@@ -4,7 +4,8 @@
  * order (README "Order of checks") and leave the same journal record and log line: the form is
  * read and noted; a scenario is selected; the client's rate limit; Accept; header formats; the
  * form's contract rules; client authentication, once; the client's registration for the grant it
- * asks; then the endpoint's handler, which receives the authenticated client and never
+ * asks; the DPoP proof, where the endpoint takes one; the profile's token binding rules, where it
+ * issues tokens; then the endpoint's handler, which receives the authenticated client and never
  * authenticates itself. An endpoint states only what differs (ClientEndpoint).
  */
 import type { AuthenticatedClient } from '../clients/authenticate.js';
@@ -17,7 +18,9 @@ import type { Exchange } from '../http/exchange.js';
 import { parseForm } from '../http/form.js';
 import { endpointsFor, type Endpoints } from './endpoints.js';
 import { errorList, notAcceptable, rateLimited, SANDBOX_STYLE, type AnswerStyle } from '../http/responses.js';
-import { refusalResponse, unauthorizedClient, type Refusal } from '../http/refusal.js';
+import { invalidClient, invalidRequest, refusalResponse, unauthorizedClient, type Refusal } from '../http/refusal.js';
+import type { Profile } from './profiles.js';
+import { verifyDpopProof, type DpopVerdict } from '../clients/dpop.js';
 import { clientCertificate } from '../clients/request-certificate.js';
 import { answerScenario } from '../scenarios/answer.js';
 import { isResponseScenario, type DeviceScenario } from '../scenarios/model.js';
@@ -58,7 +61,35 @@ export interface ClientEndpoint {
   registeredGrant(input: TokenInput): GrantType;
   /** aud values a client assertion may carry besides the issuer and its token endpoints. */
   audiences?(endpoints: Endpoints): readonly string[];
+  /** It issues access tokens: the profile's token binding rules apply (sender constraint, certificate binding). */
+  readonly issuesTokens?: boolean;
+  /** The URLs a DPoP proof's htu may name, on an endpoint that takes DPoP proofs (RFC 9449); others ignore the header. */
+  dpopUrls?(endpoints: Endpoints): readonly string[];
   handle(request: ClientRequest): Promise<Response>;
+}
+
+/** Why the profile's token binding rules refuse the request, or null (README "Profiles"). */
+function bindingProblem(profile: Profile, certificatePresented: boolean, client: AuthenticatedClient): Refusal | null {
+  if (profile.bindEveryCertificate && certificatePresented && client.certificateThumbprint === undefined) {
+    return invalidClient(
+      'profile.certificate.unbound',
+      `the client certificate is not trusted, and the ${profile.name} profile binds every token issued over mutual TLS to the certificate`,
+    );
+  }
+  if (profile.senderConstrained && client.certificateThumbprint === undefined && client.dpopJkt === undefined) {
+    return invalidRequest(
+      'profile.sender_constraint.missing',
+      `the ${profile.name} profile issues sender-constrained tokens only: use mutual TLS with a trusted client certificate, or send a DPoP proof (RFC 9449)`,
+    );
+  }
+  return null;
+}
+
+/** The verdict on the request's DPoP proof; undefined when it sends none or the endpoint takes none. */
+function checkDpop(config: SandboxConfig, endpoint: ClientEndpoint, request: Request, endpoints: Endpoints): Promise<DpopVerdict> | undefined {
+  const header = request.headers.get('dpop');
+  if (header === null || !endpoint.dpopUrls) return undefined;
+  return verifyDpopProof({ header, method: request.method, urls: endpoint.dpopUrls(endpoints), nowMs: config.clock.now() }, config.dpop, config.state.replay);
 }
 
 export type ClientRequestHandler = (request: Request, interactionId: string, exchange: Exchange) => Promise<Response>;
@@ -108,8 +139,10 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     if (!checked.ok) return refuse(checked.refusal);
     const input = checked.value;
 
+    const certificate = clientCertificate(headers, exchange.transport, config);
     const auth = await authenticator.authenticate(input, {
-      certificate: clientCertificate(headers, exchange.transport, config),
+      certificate,
+      issuer: endpoints.issuer,
       audiences: endpoint.audiences ? [...endpoints.audiences, ...endpoint.audiences(endpoints)] : endpoints.audiences,
     });
     if (!auth.ok) return refuse(auth.refusal);
@@ -118,6 +151,11 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     if (!client.registration.grantTypes.has(grant)) {
       return refuse(unauthorizedClient('client.grant_not_registered', `client "${client.clientId}" is not registered for the ${grant} grant`));
     }
-    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client, scenario, style, refuse });
+    const dpop = await checkDpop(config, endpoint, request, endpoints);
+    if (dpop && !dpop.ok) return refuse(dpop.refusal);
+    const proven: AuthenticatedClient = dpop ? { ...client, dpopJkt: dpop.jkt } : client;
+    const unbound = endpoint.issuesTokens && bindingProblem(config.profile, certificate.kind === 'present', proven);
+    if (unbound) return refuse(unbound);
+    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client: proven, scenario, style, refuse });
   };
 }

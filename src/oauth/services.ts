@@ -11,12 +11,18 @@ import type { AllowedHosts } from '../http/allowed-hosts.js';
 import type { CorsOrigins } from '../http/cors.js';
 import type { Logger } from '../log/logger.js';
 import type { Listeners } from './endpoints.js';
+import type { Profile } from './profiles.js';
+import type { DpopRules } from '../clients/dpop.js';
 import type { ScenarioCatalog } from '../scenarios/catalog.js';
 import type { DeviceScenario, ResponseScenario } from '../scenarios/model.js';
 import type { Clock, RateLimit, SandboxState } from '../state/index.js';
 import type { TokenIssuer } from '../tokens/access-token.js';
 
 export interface SandboxConfig {
+  /** The FAPI profile whose rules apply. */
+  profile: Profile;
+  /** How DPoP proofs are checked: the profile's algorithms, the clock skew, nonces when demanded. */
+  dpop: DpopRules;
   /** Every mutable thing: used jti values, sequences, rate buckets, device codes, the journal. */
   state: SandboxState;
   /** Protocol time. */

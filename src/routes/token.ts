@@ -16,6 +16,8 @@ export function tokenEndpoint(config: SandboxConfig): ClientEndpoint {
   return {
     scenarios: 'response',
     style: (contract) => contract,
+    issuesTokens: true,
+    dpopUrls: (endpoints) => [endpoints.tokenEndpoint, ...(endpoints.mtlsTokenEndpoint ? [endpoints.mtlsTokenEndpoint] : [])],
     registeredGrant: (input) => grantOf(input).registeredGrant,
     async handle({ input, client, endpoints, interactionId, style, refuse }) {
       const outcome = await grantOf(input).handle(input, client);

@@ -4,7 +4,6 @@
  */
 import type { components } from '../generated/sandbox.js';
 import type { SandboxConfig } from '../oauth/services.js';
-import { FAPI_ALGS } from '../tokens/algorithms.js';
 import { DEVICE_CODE_GRANT } from '../contract/request.js';
 import { CLIENT_CREDENTIALS } from '../grants/client-credentials.js';
 import { acceptsJson } from '../http/accept.js';
@@ -34,11 +33,13 @@ export function metadataHandler(config: SandboxConfig) {
       device_authorization_endpoint: endpoints.deviceAuthorizationEndpoint,
       grant_types_supported: grantTypes,
       token_endpoint_auth_methods_supported: ['private_key_jwt', 'tls_client_auth'],
-      token_endpoint_auth_signing_alg_values_supported: [...FAPI_ALGS],
+      // The profile's algorithms (oauth/profiles.ts): open-finance-brasil lists PS256 only, fapi2 adds EdDSA.
+      token_endpoint_auth_signing_alg_values_supported: [...config.profile.assertion.algs],
       // No authorization endpoint: no response type is supported, and an empty list says so.
       response_types_supported: [],
       ...(scopes.length ? { scopes_supported: scopes } : {}),
       tls_client_certificate_bound_access_tokens: true,
+      dpop_signing_alg_values_supported: [...config.profile.dpopAlgs],
       ...(endpoints.mtlsTokenEndpoint
         ? {
             mtls_endpoint_aliases: {

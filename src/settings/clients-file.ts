@@ -7,7 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import type { JWK, JSONWebKeySet } from 'jose';
 import { DnSyntaxError, parseDn } from '../clients/dn.js';
 import { type CertificateIdentity, type RegisteredClient } from '../clients/registry.js';
-import { FAPI_ALGS, MIN_RSA_BITS, type SigningAlg } from '../tokens/algorithms.js';
+import { MIN_RSA_BITS, VERIFY_ALGS, type VerifyAlg } from '../tokens/algorithms.js';
 import type { Check } from '../contract/schema.js';
 import { shippedFile } from '../shipped/files.js';
 import { ConfigError } from './errors.js';
@@ -23,7 +23,7 @@ interface RawClient {
   client_id: string;
   client_name?: string;
   token_endpoint_auth_method: 'private_key_jwt' | 'tls_client_auth';
-  token_endpoint_auth_signing_alg?: SigningAlg;
+  token_endpoint_auth_signing_alg?: VerifyAlg;
   jwks?: JSONWebKeySet;
   jwks_uri?: string;
   tls_client_auth_subject_dn?: string;
@@ -41,7 +41,7 @@ let shape: Check | undefined;
 export function jwkProblem(jwk: JWK): string | null {
   const secret = PRIVATE_MEMBERS.find((m) => m in jwk);
   if (secret) return `holds private key material ("${secret}"); publish only public keys`;
-  if (jwk.alg !== undefined && !FAPI_ALGS.includes(jwk.alg as SigningAlg)) return `alg ${jwk.alg} is not allowed; FAPI allows PS256 and ES256`;
+  if (jwk.alg !== undefined && !VERIFY_ALGS.includes(jwk.alg as VerifyAlg)) return `alg ${jwk.alg} is not allowed; FAPI allows PS256, ES256 and (FAPI 2.0) EdDSA or Ed25519`;
   let key;
   try {
     key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
@@ -53,6 +53,7 @@ export function jwkProblem(jwk: JWK): string | null {
     return `is an RSA key of ${details?.modulusLength} bits; FAPI requires at least ${MIN_RSA_BITS}`;
   }
   if (jwk.kty === 'EC' && jwk.crv !== 'P-256') return `uses curve ${jwk.crv}; ES256 needs P-256`;
+  if (jwk.kty === 'OKP' && jwk.crv !== 'Ed25519') return `uses curve ${jwk.crv}; EdDSA under FAPI 2.0 needs Ed25519`;
   return null;
 }
 

@@ -10,6 +10,8 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   /** Algorithm of the token signing key generated at start. */
   signingAlg: 'ES256',
+  /** The FAPI profile enforced (oauth/profiles.ts): FAPI 1 Advanced, today's behaviour. */
+  profile: 'fapi1-advanced',
   /** Lifetime of issued access tokens, in seconds (the provider's page shows 900). */
   tokenLifetimeSeconds: 900,
   /** Clock difference tolerated in client assertions, in seconds. */

@@ -1,5 +1,6 @@
 /** The sandbox's options, and the checked configuration built from them. */
-import type { X509Certificate } from 'node:crypto';
+import { randomBytes, type X509Certificate } from 'node:crypto';
+import { dpopNonces } from '../clients/dpop-nonce.js';
 import { registeredClientAuthenticator, type ClientAuthenticator } from '../clients/authenticate.js';
 import { parseCaBundle } from '../clients/certificate.js';
 import type { AssertionPolicy } from '../clients/private-key-jwt.js';
@@ -24,6 +25,8 @@ import { resolveControl, type ControlOptions } from './control.js';
 import { wholeNumber } from './numbers.js';
 import { loadScenarioDir, shippedScenariosDir } from './scenario-files.js';
 import { readConfigFile } from './yaml-file.js';
+import { resolveProfile, withinProfile } from './profile.js';
+import type { Profile, ProfileName } from '../oauth/profiles.js';
 
 /** The demo PKI's files: the defaults of --tls-client-ca, --tls-cert and --tls-key. */
 export const demoPki = () => ({
@@ -53,6 +56,16 @@ export interface SandboxOptions extends ControlOptions {
    * a CI service name; `['*']` serves every host. Others are refused (DNS rebinding). Default none.
    */
   allowedHosts?: readonly string[];
+  /**
+   * The FAPI profile whose rules the token endpoint enforces: fapi1-advanced, fapi2 or
+   * open-finance-brasil (default fapi1-advanced). README "Profiles" lists the rules.
+   */
+  profile?: ProfileName;
+  /**
+   * Demand DPoP nonces (RFC 9449 §8): a proof without the current nonce is answered 400
+   * use_dpop_nonce with a DPoP-Nonce header. Default false.
+   */
+  dpopNonce?: boolean;
   /** Lifetime of issued access tokens, in seconds (default 900). */
   tokenLifetimeSeconds?: number;
   /** Clock skew tolerated in client assertions, in seconds (default 30). */
@@ -63,7 +76,7 @@ export interface SandboxOptions extends ControlOptions {
   jwksTimeoutMs?: number;
   /** PEM file of the key that signs access tokens; default: a key generated at start. */
   signingKeyFile?: string;
-  /** Algorithm of a generated signing key (default ES256). */
+  /** Algorithm of a generated signing key (default ES256; PS256 under open-finance-brasil). */
   signingAlg?: SigningAlg;
   /** PEM bundle of the CAs client certificates must chain to; default: the demo CA. */
   clientCaFile?: string;
@@ -98,6 +111,16 @@ function readSigningKey(file: string): SigningKey {
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(file, '', `is not a usable signing key: ${(err as Error).message}`);
   }
+}
+
+/** The key that signs access tokens: the given one, or one generated for the profile's first algorithm (else ES256). */
+function tokenSigningKey(options: SandboxOptions, profile: Profile): SigningKey {
+  const algs = profile.tokenSigningAlgs;
+  const key = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? algs?.[0] ?? DEFAULTS.signingAlg);
+  if (algs && !algs.includes(key.alg)) {
+    throw OptionError.at(options.signingKeyFile ? 'signingKeyFile' : 'signingAlg', `signs ${key.alg}; the ${profile.name} profile allows ${algs.join(', ')} only`);
+  }
+  return key;
 }
 
 function readCaBundle(file: string): X509Certificate[] {
@@ -135,13 +158,15 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
       ? parseClientsFile('(clients YAML)', options.clientsYaml)
       : loadClientsFile(options.clientsFile ?? demoClientsFile()),
   );
+  const profile = resolveProfile(options.profile ?? DEFAULTS.profile);
   const policy: AssertionPolicy = {
-    clockSkewSeconds: wholeNumber('clockSkewSeconds', options.clockSkewSeconds, DEFAULTS.clockSkewSeconds),
+    rules: profile.assertion,
+    clockSkewSeconds: withinProfile(profile, 'clockSkewSeconds', wholeNumber('clockSkewSeconds', options.clockSkewSeconds, DEFAULTS.clockSkewSeconds)),
     maxLifetimeSeconds: wholeNumber('maxAssertionLifetimeSeconds', options.maxAssertionLifetimeSeconds, DEFAULTS.maxAssertionLifetimeSeconds),
     jwksTimeoutMs: wholeNumber('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs),
   };
-  const lifetime = wholeNumber('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULTS.tokenLifetimeSeconds, 1);
-  const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
+  const lifetime = withinProfile(profile, 'tokenLifetimeSeconds', wholeNumber('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULTS.tokenLifetimeSeconds, 1));
+  const signingKey = tokenSigningKey(options, profile);
   const fixedIssuer = options.issuer === undefined ? undefined : normaliseIssuer(options.issuer);
   const control = resolveControl(options);
   const state = memoryState({
@@ -151,6 +176,12 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
   const clock = options.clock ?? systemClock;
   return {
     ...control,
+    profile,
+    dpop: {
+      algs: profile.dpopAlgs,
+      clockSkewSeconds: policy.clockSkewSeconds,
+      ...(options.dpopNonce ? { nonces: dpopNonces(randomBytes(32)) } : {}),
+    },
     state,
     clock,
     contract: new ContractHolder(contract, options.contract),

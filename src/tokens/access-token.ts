@@ -1,4 +1,4 @@
-/** Access token issuance: JWTs signed with the sandbox key, certificate-bound when mTLS was used. */
+/** Access token issuance: JWTs signed with the sandbox key, certificate-bound when mTLS was used, DPoP-bound with a DPoP proof. */
 import { randomUUID } from 'node:crypto';
 import type { AccessTokenBody } from '../http/responses.js';
 import type { Clock } from '../state/clock.js';
@@ -11,6 +11,19 @@ export interface TokenGrant {
   scope?: string;
   /** RFC 8705 §3: x5t#S256 of the client certificate the token is bound to. */
   certificateThumbprint?: string;
+  /** RFC 9449 §6: the JWK thumbprint of the DPoP key the token is bound to. */
+  dpopJkt?: string;
+}
+
+/** The token's confirmation claim: the certificate and the DPoP key it was issued to, whichever the request proved. */
+function confirmation({ certificateThumbprint, dpopJkt }: TokenGrant): { cnf?: Record<string, string> } {
+  if (certificateThumbprint === undefined && dpopJkt === undefined) return {};
+  return {
+    cnf: {
+      ...(certificateThumbprint === undefined ? {} : { 'x5t#S256': certificateThumbprint }),
+      ...(dpopJkt === undefined ? {} : { jkt: dpopJkt }),
+    },
+  };
 }
 
 export interface IssueContext {
@@ -33,7 +46,7 @@ export function jwtTokenIssuer(key: SigningKey, lifetimeSeconds: number, clock: 
         {
           client_id: grant.clientId,
           ...(grant.scope === undefined ? {} : { scope: grant.scope }),
-          ...(grant.certificateThumbprint === undefined ? {} : { cnf: { 'x5t#S256': grant.certificateThumbprint } }),
+          ...confirmation(grant),
           iss: issuer,
           sub: grant.clientId,
           aud: issuer,
@@ -44,7 +57,8 @@ export function jwtTokenIssuer(key: SigningKey, lifetimeSeconds: number, clock: 
       );
       return {
         access_token: accessToken,
-        token_type: 'Bearer',
+        // RFC 9449 §5: a DPoP-bound token is of type DPoP.
+        token_type: grant.dpopJkt === undefined ? 'Bearer' : 'DPoP',
         expires_in: exp - iat,
         ...(grant.scope === undefined ? {} : { scope: grant.scope }),
       };

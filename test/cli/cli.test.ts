@@ -77,6 +77,8 @@ describe('fapi-token-sandbox CLI', () => {
     [['--port', '0', '--tls-port', '0', '--tls-cert', '/no/cert.pem'], /\/no\/cert\.pem: cannot read the TLS certificate \(ENOENT\)/],
     [['--port', '0', '--tls-port', '0', '--tls-key', 'demo/pki/client.key'], /cannot be used for TLS: .*key values mismatch/],
     [['--port', '0', '--issuer', 'not a url'], /at issuer: must be an absolute URL, got "not a url"/],
+    [['--port', '0', '--profile', 'fapi3'], /^fapi-token-sandbox: options: at profile: must be one of fapi1-advanced, fapi2, open-finance-brasil, got "fapi3"$/m],
+    [['--port', '0', '--profile', 'open-finance-brasil', '--token-lifetime', '1200'], /at tokenLifetimeSeconds: must be from 300 to 900 seconds under the open-finance-brasil profile/],
     [['--port', '0', '--cors', 'http://localhost:3000/app'], /at cors: "http:\/\/localhost:3000\/app" is not an origin: give the scheme, host and port only/],
     [['serve'], /unknown command "serve"/],
     [['assertion', '--key', 'demo/keys/sandbox-pkjwt.private.pem'], /assertion needs --client-id/],

@@ -50,8 +50,11 @@ describe('openapi/token.yaml', () => {
       [
         'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type',
         'invalid_scope', 'authorization_pending', 'slow_down', 'access_denied', 'expired_token',
+        // RFC 9449's, as the sandbox's extension
+        'invalid_dpop_proof', 'use_dpop_nonce',
       ].sort(),
     );
+    expect(contract.responses.get(400)!.headers.has('dpop-nonce')).toBe(true);
     for (const response of contract.responses.values()) {
       expect(response.headers.has('x-fapi-interaction-id'), String(response.status)).toBe(true);
       for (const [name, example] of response.examples) {

@@ -7,6 +7,7 @@ import { loadTokenContract } from '../../src/settings/contract-file.js';
 import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { SANDBOX_DOCUMENT, startPrismProxy, violations, type PrismJudge } from '../support/prism.js';
 import { deviceClientAuth, pkjwtForm } from '../support/clients.js';
+import { dpopProof, proofKey } from '../support/dpop.js';
 import { DEVICE_CODE_GRANT, form, JWT_BEARER, tokenRequest, type Fields } from '../support/requests.js';
 import { isResponseScenario } from '../../src/scenarios/model.js';
 import { shippedWithoutDelays, stepsOf } from '../support/scenarios.js';
@@ -72,6 +73,15 @@ describe('Prism finds no violation', () => {
     await judged(form, {}, 400); // replayed
     await judged(await pkjwtForm(sandbox.url, { scope: 'admin' }), {}, 400);
     await judged(await pkjwtForm('https://elsewhere.example'), {}, 400);
+  });
+
+  it('for a DPoP-bound token and an invalid DPoP proof (the sandbox extension)', async () => {
+    const key = proofKey();
+    const now = Math.floor(Date.now() / 1000);
+    const bound = JSON.parse(await judged(await pkjwtForm(sandbox.url), { dpop: await dpopProof(key, `${sandbox.url}/token`, now) }, 200));
+    expect(bound.token_type).toBe('DPoP');
+    const refused = JSON.parse(await judged(await pkjwtForm(sandbox.url), { dpop: await dpopProof(key, `${sandbox.url}/elsewhere`, now) }, 400));
+    expect(refused.error).toBe('invalid_dpop_proof');
   });
 
   const pkjwt: Fields = { grant_type: 'private_key_jwt', client_id: 'c', client_assertion_type: JWT_BEARER, client_assertion: 'a.b.c' };

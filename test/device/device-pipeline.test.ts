@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp, type SandboxApp } from '../../src/app/app.js';
 import { registeredClientAuthenticator, type ClientAuthenticator } from '../../src/clients/authenticate.js';
 import { ClientRegistry } from '../../src/clients/registry.js';
+import { PROFILES } from '../../src/oauth/profiles.js';
 import { loadClientsFile } from '../../src/settings/clients-file.js';
 import type { SandboxOptions } from '../../src/settings/options.js';
 import { DEFAULTS } from '../../src/settings/defaults.js';
@@ -120,7 +121,7 @@ describe('client authentication', () => {
     const real: ClientAuthenticator = registeredClientAuthenticator(
       new ClientRegistry(loadClientsFile('demo/clients.yaml')),
       memoryReplayStore(DEFAULTS.replayCapacity),
-      { clockSkewSeconds: DEFAULTS.clockSkewSeconds, maxLifetimeSeconds: DEFAULTS.maxAssertionLifetimeSeconds, jwksTimeoutMs: DEFAULTS.jwksTimeoutMs },
+      { rules: PROFILES[DEFAULTS.profile].assertion, clockSkewSeconds: DEFAULTS.clockSkewSeconds, maxLifetimeSeconds: DEFAULTS.maxAssertionLifetimeSeconds, jwksTimeoutMs: DEFAULTS.jwksTimeoutMs },
       systemClock,
     );
     return {

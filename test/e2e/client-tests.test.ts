@@ -37,12 +37,12 @@ describe('client-test scenarios', () => {
     for (const name of ['token-without-scope', 'token-type-lowercase', 'token-type-unknown']) expect((await answer(name)).outside, name).toEqual([]);
   });
 
-  it('use-dpop-nonce: 400 use_dpop_nonce with a DPoP-Nonce header (RFC 9449 §8), outside the contract', async () => {
+  it('use-dpop-nonce: 400 use_dpop_nonce with a DPoP-Nonce header (RFC 9449 §8), inside the contract (the sandbox extension)', async () => {
     const r = await answer('use-dpop-nonce');
     expect(r.status).toBe(400);
     expect(r.headers.get('dpop-nonce')).toBe('eyJ7S_zG.eyJH0-Z.HX4w-7v');
     expect(r.body.error).toBe('use_dpop_nonce');
-    expect(r.outside).not.toEqual([]);
+    expect(r.outside).toEqual([]);
   });
 
   it('error-without-description and error-with-uri: 400s inside the contract', async () => {
@@ -66,7 +66,7 @@ describe('a scenario file', () => {
 
   it('needs outsideContract to break the contract with a token change or a body', () => {
     expect(refusal('{ status: 200, token: { omit: [expires_in] } }')).toMatch(/^s\.yaml: at response\.token: makes a token outside the contract: .*outsideContract: true/);
-    expect(refusal('{ status: 400, body: { error: use_dpop_nonce } }')).toMatch(/^s\.yaml: at response\.body\.error: .*outsideContract: true/);
+    expect(refusal('{ status: 400, body: { error: temporarily_unavailable } }')).toMatch(/^s\.yaml: at response\.body\.error: .*outsideContract: true/);
     expect(refusal('{ status: 200, token: { omit: [expires_in] }, outsideContract: true }')).toBe('loaded');
   });
 

@@ -4,26 +4,29 @@
  * refuses more on purpose: any crit, RFC 7797 unencoded payloads and padded parts, which FAPI
  * clients never send.
  */
-import { constants, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { constants, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { compactVerify, createLocalJWKSet, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { verifyAssertionSignature } from '../../src/clients/assertion-signature.js';
-import type { SigningAlg } from '../../src/tokens/algorithms.js';
+import type { VerifyAlg } from '../../src/tokens/algorithms.js';
 import { jwkThumbprint } from '../../src/tokens/keys.js';
 import { demoKey, demoKeyPs256 } from '../support/clients.js';
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
-function publicJwk(key: KeyObject, alg: SigningAlg): JWK {
+function publicJwk(key: KeyObject, alg: VerifyAlg): JWK {
   const jwk = createPublicKey(key).export({ format: 'jwk' }) as JWK;
   return { ...jwk, kid: jwkThumbprint(jwk), alg, use: 'sig' };
 }
+const edKey = generateKeyPairSync('ed25519').privateKey;
 const es256 = publicJwk(demoKey, 'ES256');
 const ps256 = publicJwk(demoKeyPs256, 'PS256');
-const keys = createLocalJWKSet({ keys: [es256, ps256] });
+const eddsa = publicJwk(edKey, 'EdDSA');
+const keys = createLocalJWKSet({ keys: [es256, ps256, eddsa] });
 
-function jws(header: Record<string, unknown>, payload: string, key: KeyObject = header.alg === 'PS256' ? demoKeyPs256 : demoKey): string {
+function jws(header: Record<string, unknown>, payload: string, key: KeyObject = header.alg === 'PS256' ? demoKeyPs256 : header.alg === 'EdDSA' ? edKey : demoKey): string {
   const input = `${b64(header)}.${b64(payload)}`;
+  if (header.alg === 'EdDSA') return `${input}.${sign(null, Buffer.from(input), key).toString('base64url')}`;
   const options = header.alg === 'PS256' ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : { key, dsaEncoding: 'ieee-p1363' as const };
   return `${input}.${sign('sha256', Buffer.from(input), options).toString('base64url')}`;
 }
@@ -37,12 +40,14 @@ flipped[9]! ^= 1;
 const padded = `${goodHeader}.${goodPayload}.${Buffer.from(goodSignature, 'base64url').toString('base64')}`;
 // An RFC 7797 unencoded payload: the second part is the payload itself (here, text that happens to be base64url).
 const unencoded = jws({ alg: 'ES256', kid: es256.kid, b64: false, crit: ['b64'] }, claims);
-const headerOf = (assertion: string) => JSON.parse(Buffer.from(assertion.split('.')[0]!, 'base64url').toString()) as { alg: SigningAlg };
+const headerOf = (assertion: string) => JSON.parse(Buffer.from(assertion.split('.')[0]!, 'base64url').toString()) as { alg: VerifyAlg };
 
 const cases: Record<string, string> = {
   'ES256 with a kid': good,
   'ES256 without a kid': jws({ alg: 'ES256' }, claims),
   'PS256 with a kid': jws({ alg: 'PS256', kid: ps256.kid }, claims),
+  'EdDSA with a kid': jws({ alg: 'EdDSA', kid: eddsa.kid }, claims),
+  'EdDSA over the ES256 key': jws({ alg: 'EdDSA', kid: es256.kid }, claims),
   'a crit header': jws({ alg: 'ES256', kid: es256.kid, crit: ['exp'], exp: 1 }, claims),
   'an unknown kid': jws({ alg: 'ES256', kid: 'nobody' }, claims),
   'the ES256 header over the PS256 key': jws({ alg: 'ES256', kid: ps256.kid }, claims),
@@ -82,7 +87,7 @@ describe('the assertion signature check', () => {
   }
 
   it('accepts the ordinary ones', async () => {
-    for (const name of ['ES256 with a kid', 'ES256 without a kid', 'PS256 with a kid']) {
+    for (const name of ['ES256 with a kid', 'ES256 without a kid', 'PS256 with a kid', 'EdDSA with a kid']) {
       expect(await ours(cases[name]!)).toEqual({ payload: Buffer.from(claims).toString('hex') });
     }
   });
