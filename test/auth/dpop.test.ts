@@ -199,6 +199,12 @@ describe('--dpop-nonce', () => {
   it('is off by default: no nonce is demanded', async () => {
     expect((await token(fapi1, await proof())).status).toBe(200);
   });
+
+  it('sends DPoP-Nonce only with use_dpop_nonce, not with every 400 the document gives it', async () => {
+    const other = await tokenAt(await dpopProof(key, TOKEN_ENDPOINT, at(), { claims: { htm: 'GET' } }));
+    expect(other).toMatchObject({ status: 400, refusal: 'dpop.htm', nonce: null });
+    expect(await token(fapi1, 'not-a-jwt')).toMatchObject({ status: 400, refusal: 'dpop.format', nonce: null });
+  });
 });
 
 describe('discovery', () => {
