@@ -103,9 +103,13 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     const auth = await authenticator.authenticate(input, {
       certificate: clientCertificate(headers, exchange.transport, config),
       audiences: endpoint.audiences ? [...endpoints.audiences, ...endpoint.audiences(endpoints)] : endpoints.audiences,
+      noteClaims: (claims) => {
+        notes.assertion = { ...claims, audIsIssuer: claims.aud === endpoints.issuer };
+      },
     });
     if (!auth.ok) return refuse(auth.refusal);
     const { client } = auth;
+    notes.clientId = client.clientId;
     const grant = endpoint.registeredGrant(input);
     if (!client.registration.grantTypes.has(grant)) {
       return refuse(unauthorizedClient('client.grant_not_registered', `client "${client.clientId}" is not registered for the ${grant} grant`));

@@ -15,6 +15,7 @@ import type { ScenarioCatalog } from '../scenarios/catalog.js';
 import type { DeviceScenario, ResponseScenario } from '../scenarios/model.js';
 import type { Clock, RateLimit, SandboxState } from '../state/index.js';
 import type { TokenIssuer } from '../tokens/access-token.js';
+import type { ReportRules } from '../report/rules.js';
 
 export interface SandboxConfig {
   /** Every mutable thing: used jti values, sequences, rate buckets, device codes, the journal. */
@@ -46,6 +47,8 @@ export interface SandboxConfig {
   /** The ports startSandbox listens on, told by server/ once it does (none in-process). */
   listeners: Readonly<Listeners>;
   maxBodyBytes: number;
+  /** What GET /__sandbox/report judges by: the rules, the profile (default fapi1-advanced), the longest assertion accepted. */
+  report: { rules: ReportRules; profile?: string; maxAssertionLifetimeSeconds: number };
   /** Origins allowed cross-origin access; undefined: no CORS at all. */
   cors?: CorsOrigins;
 }

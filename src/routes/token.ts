@@ -16,10 +16,12 @@ export function tokenEndpoint(config: SandboxConfig): ClientEndpoint {
   return {
     scenarios: 'response',
     registeredGrant: (input) => grantOf(input).registeredGrant,
-    async handle({ input, client, endpoints, interactionId, refuse }) {
+    async handle({ input, client, endpoints, interactionId, exchange, refuse }) {
       const outcome = await grantOf(input).handle(input, client);
       if (!outcome.ok) return refuse(outcome.refusal);
-      return tokenResponse(await config.issuer.issue(outcome.grant, endpoints), interactionId);
+      const token = await config.issuer.issue(outcome.grant, endpoints);
+      exchange.notes.token = { scope: token.scope ?? null, expiresIn: token.expires_in };
+      return tokenResponse(token, interactionId);
     },
   };
 }
