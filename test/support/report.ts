@@ -60,3 +60,23 @@ export function misbehavingClient(url: string, clock: FakeClock) {
     pollDevice: async (deviceCode: string) => send('/token', { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, ...(await deviceAuth()) }),
   };
 }
+
+/**
+ * The issue's example of a client in trouble: it ignores a Retry-After, replays a jti, and polls
+ * the device endpoint too fast. Returns the interaction ids of the first offending requests.
+ */
+export async function misbehaveThrice(url: string, clock: FakeClock) {
+  const client = misbehavingClient(url, clock);
+  await client.token(await client.pkjwt(), { 'x-sandbox-scenario': 'throttled' });
+  const retried = await client.token(await client.pkjwt()); // at once, inside Retry-After: 1
+  clock.advance(2000);
+  const replayed = await client.pkjwt();
+  await client.token(replayed);
+  clock.advance(2000);
+  const replay = await client.token(replayed);
+  if (retried.status !== 200 || replay.body.error !== 'invalid_client') throw new Error(`unexpected answers ${retried.status} ${replay.status}`);
+
+  const { body } = await client.authorizeDevice();
+  const firstPoll = await client.pollDevice(body.device_code); // at once: slow_down
+  return { pkjwt: { retried: retried.id, replay: replay.id }, device: { firstPoll: firstPoll.id } };
+}
