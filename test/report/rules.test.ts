@@ -2,12 +2,12 @@
  * The report's rule table and --report-rules FILE: a file changes severities and thresholds, and
  * is checked at load like a scenario file, each mistake naming the file and the place.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NOT_COMPUTED } from '../../src/report/findings.js';
-import { FINDING_CODES, reportRules, RULES } from '../../src/report/rules.js';
+import { FINDING_CODES, reportRules, RULES, type RuleDefinition } from '../../src/report/rules.js';
 import { ConfigError } from '../../src/settings/errors.js';
 import { loadReportRules, parseReportRules } from '../../src/settings/report-rules-file.js';
 import { startTestSandbox } from '../../src/testing.js';
@@ -33,6 +33,20 @@ describe('the rule table', () => {
       expect(RULES[code].reference, code).toMatch(/RFC \d+|FAPI/);
     }
     expect(NOT_COMPUTED).toEqual(['pkce-missing', 'refresh-token-not-used', 'dpop-proof-reused']);
+  });
+
+  it("is what README's table of finding codes says, row by row", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const start = readme.indexOf('## What your client did wrong: the report');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const rows = [...section.matchAll(/^\| `([a-z0-9-]+)` \| (.+) \| (.+) \| (.+) \| (.+) \|$/gm)].map((m) => m.slice(1));
+    expect(rows).toEqual(
+      FINDING_CODES.map((code) => {
+        const rule: RuleDefinition = RULES[code];
+        const thresholds = Object.entries(rule.thresholds).map(([name, value]) => `\`${name}: ${value}\``).join(', ');
+        return [code, rule.fapi2Severity ? `${rule.severity} (${rule.fapi2Severity} under FAPI 2)` : rule.severity, thresholds || '–', rule.what, rule.reference];
+      }),
+    );
   });
 
   it('takes overrides: a severity outright (also over the FAPI 2 one), thresholds by name', () => {
