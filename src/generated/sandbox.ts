@@ -185,6 +185,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__sandbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard (HTML), also at /__sandbox/
+         * @description The live journal, the findings per client, the scenarios, recent device authorizations
+         *     with approve and deny buttons, and a reset, for a person. The page carries no data: its
+         *     script (`/__sandbox/dashboard.js`, the only one its Content-Security-Policy allows) reads
+         *     the control API and `/__sandbox/events`.
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightDashboard"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__sandbox/dashboard.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dashboard's script */
+        get: operations["getDashboardScript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightDashboardScript"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__sandbox/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The journal as server-sent events
+         * @description A `text/event-stream` (HTML Living Standard, server-sent events) that stays open: every
+         *     journal entry, oldest first, as one `request` event whose `id` is the entry's id and whose
+         *     `data` is the entry (`JournalEntry`); then each new one as it is journaled (within a
+         *     second). A reconnecting client's `Last-Event-ID` skips what it has seen. A `cleared`
+         *     event says the journal was emptied (reset or DELETE); comment lines keep it alive.
+         */
+        get: operations["streamJournal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightEvents"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__sandbox/report": {
         parameters: {
             query?: never;
@@ -336,6 +403,8 @@ export interface components {
              *     one (e.g. a test run's header); else null. The report groups by it.
              */
             sequenceKey?: string | null;
+            /** @description The user code a device authorization issued (as XXXX-XXXX), for the dashboard's approve and deny buttons; else null. */
+            userCode?: string | null;
         };
         Report: {
             /** @description The security profile the rules were applied for, e.g. `fapi1-advanced`. */
@@ -1088,6 +1157,126 @@ export interface operations {
         };
     };
     preflightJournal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Content-Security-Policy": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    preflightDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getDashboardScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The script, plain JavaScript (no build step) */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    preflightDashboardScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    streamJournal: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    preflightEvents: {
         parameters: {
             query?: never;
             header?: never;

@@ -31,6 +31,8 @@ export interface RequestNotes extends RefusalNotes {
   token?: Schemas['TokenSummary'];
   /** The value of an answering sequence scenario's own key. */
   sequenceKey?: string;
+  /** The user code a device authorization issued. */
+  userCode?: string;
 }
 
 export interface Exchange {

@@ -12,7 +12,10 @@ import { computeReport } from '../report/findings.js';
 import { junitXml } from '../report/junit.js';
 import type { Scenario } from '../scenarios/model.js';
 import { DEFAULT_KEY } from '../scenarios/sequences.js';
-import type { ObservedEnv } from './observe.js';
+import { ADMIN_BASE, type ObservedEnv } from './observe.js';
+import { journalEvents } from './admin-events.js';
+import { DASHBOARD_CSP, DASHBOARD_SCRIPT, dashboardPage } from '../pages/dashboard.js';
+import { PAGE_HEADERS } from '../pages/html.js';
 
 type ScenarioView = components['schemas']['Scenario'];
 type ErrorList = components['schemas']['ErrorList'];
@@ -37,6 +40,17 @@ export function adminRoutes(
     await state.journal.clear();
     return done(c.get('interactionId'));
   });
+  // The dashboard: its page, its script (from here, so that the CSP allows no other), its live journal.
+  const dashboard = dashboardPage(ADMIN_BASE);
+  const page = (id: string) => new Response(dashboard, { headers: { ...PAGE_HEADERS, 'content-security-policy': DASHBOARD_CSP, [INTERACTION_ID]: id } });
+  api.get('/', (c) => page(c.get('interactionId'))); // /__sandbox
+  api.get('/:empty{^$}', (c) => page(c.get('interactionId'))); // /__sandbox/: its last segment is empty
+  api.get('/dashboard.js', (c) =>
+    new Response(DASHBOARD_SCRIPT, {
+      headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', [INTERACTION_ID]: c.get('interactionId') },
+    }),
+  );
+  api.get('/events', (c) => journalEvents(state.journal, c.req.header('last-event-id'), c.req.raw.signal, c.get('interactionId')));
   api.get('/report', async (c) => {
     const id = c.get('interactionId');
     const query = reportQuery(c.req.query());

@@ -49,6 +49,7 @@ export function observe({ state, logger, clock }: SandboxConfig): MiddlewareHand
       clientId: notes.clientId ?? notes.form?.client_id ?? null, error: notes.error ?? null,
       retryAfter: retryAfterSeconds(c.res.headers.get('retry-after'), clock.now()),
       assertion: notes.assertion ?? null, token: notes.token ?? null, sequenceKey: notes.sequenceKey ?? null,
+      userCode: notes.userCode ?? null,
     });
   };
 }

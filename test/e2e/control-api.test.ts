@@ -50,6 +50,7 @@ describe('the journal', () => {
       assertion: { jti: expect.stringMatching(/^[0-9a-f-]{36}$/), iat: expect.any(Number), exp: expect.any(Number), aud: sandbox.url, audIsIssuer: true },
       token: { scope: 'openid', expiresIn: 900 },
       sequenceKey: null,
+      userCode: null,
     });
     expect(entry!.assertion!.exp! - entry!.assertion!.iat!).toBe(60);
     expect(JSON.stringify(entry)).not.toContain(signature);
