@@ -77,6 +77,8 @@ describe('Prism finds no violation', () => {
 
   it.each<[string, string, string, number]>([
     ['the scenario list', 'GET', '/scenarios', 200],
+    ['the dashboard page', 'GET', '', 200],
+    ['the dashboard script', 'GET', '/dashboard.js', 200],
     ['clearing the journal', 'DELETE', '/requests', 204],
     ['a reset', 'POST', '/reset', 204],
   ])('in %s', async (_label, method, path, status) => {
