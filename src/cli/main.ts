@@ -174,7 +174,7 @@ async function run({ options, generatedToken }: ReturnType<typeof startOptions>)
   console.log(`  device flow:    POST ${sandbox.url}/device/auth, users approve at ${sandbox.url}/device`);
   if (options.admin !== false) {
     const token = generatedToken === undefined ? '' : `; bearer token: ${generatedToken}`;
-    console.log(`  control API:    ${sandbox.url}/__sandbox/ (requests, scenarios, reset, devices${token})`);
+    console.log(`  control API:    ${sandbox.url}/__sandbox/ (the dashboard; requests, events, report, scenarios, reset, devices${token})`);
   }
   if (options.cors !== undefined) console.log(`  CORS allowed:   ${options.cors}`);
   const hosts = options.allowedHosts?.map((h) => h.trim()).filter((h) => h !== '') ?? [];
