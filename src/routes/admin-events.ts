@@ -29,9 +29,10 @@ export function journalEvents(journal: Journal, lastEventId: string | undefined,
     start(controller) {
       const send = (text: string) => controller.enqueue(encoder.encode(text));
       const tick = async () => {
-        if (stopped) return;
         const entries = await journal.list();
-        if (entries.length === 0 && shown > 0) {
+        if (stopped) return;
+        // Everything shown is gone (a reset or DELETE; new entries may have come since).
+        if (shown > 0 && (entries.length === 0 || entries[0]!.id > last)) {
           shown = 0;
           send('event: cleared\ndata: {}\n\n');
         }
@@ -48,10 +49,22 @@ export function journalEvents(journal: Journal, lastEventId: string | undefined,
           quietMs = 0;
           send(': keep-alive\n\n');
         }
-        if (!stopped) timer = setTimeout(() => void tick().catch(() => controller.error(new Error('the journal could not be read'))), POLL_MS);
+      };
+      const loop = () => {
+        if (stopped) return;
+        tick().then(
+          () => {
+            if (!stopped) timer = setTimeout(loop, POLL_MS);
+          },
+          () => {
+            if (stopped) return;
+            stop();
+            controller.error(new Error('the journal could not be read'));
+          },
+        );
       };
       send('retry: 1000\n\n');
-      void tick();
+      loop();
     },
     cancel: stop,
   });
