@@ -23,7 +23,8 @@ table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eaecf0;vertical-align:top;white-space:nowrap}
 p.muted{margin:0 0 6px}
 th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:#475467}
-td.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
+td.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;white-space:normal;word-break:break-all;min-width:13ch;max-width:19ch}
+td .muted{font-size:12px;white-space:normal;word-break:break-word}
 tr.detail td{white-space:normal;background:#f9fafb}
 pre{margin:0;white-space:pre-wrap;word-break:break-all;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .s2{color:#067647}.s4{color:#b54708}.s5,.sx{color:#b42318}
