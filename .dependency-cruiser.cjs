@@ -18,6 +18,7 @@ const LAYERS = [
   ['scenarios'], // catalog, selection, sequences, delays, faults
   ['contract'], // the provider's document: request rules, responses, schemas
   ['pages'], // HTML
+  ['report'], // findings from journal entries (pure), the rule table, JUnit XML
   ['http'], // pure helpers: accept, body, form, responses, refusal codes, redaction, CORS
   ['state'], // every mutable thing, behind small interfaces
   ['log', 'shipped'], // log records; where the package's files are

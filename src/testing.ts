@@ -11,6 +11,10 @@ export type { ClientKey } from './testing/client-keys.js';
 export type { RequestsQuery } from './testing/journal-query.js';
 export type { RefusalCode } from './http/refusal.js';
 export type { JournalEntry } from './state/index.js';
+export type { ReportQuery } from './testing/connect.js';
+export type { ClientReport, Finding, Report } from './report/findings.js';
+export type { FindingCode } from './report/rules.js';
+export { expectNoFindings, type FindingsOptions } from './testing/findings.js';
 
 /** startSandbox's options, less what the helpers decide (a free port, the control API on). */
 export interface TestSandboxOptions extends Omit<StartOptions, 'port' | 'admin'>, Pick<ConnectOptions, 'clientKeys'> {}
@@ -79,6 +83,7 @@ export function useSandbox(hooks: LifecycleHooks, options?: TestSandboxOptions):
     reset: async () => current().reset(),
     requests: async (query) => current().requests(query),
     clientAssertion: async (clientId, assertionOptions) => current().clientAssertion(clientId, assertionOptions),
+    report: async (query) => current().report(query),
     stop,
   };
 }

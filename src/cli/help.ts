@@ -55,6 +55,7 @@ export const RUN_OPTIONS: readonly OptionHelp[] = [
   },
   { flag: '--no-admin', text: ['turn the control API off'] },
   { flag: '--cors ORIGINS', text: ['let browser scripts on these origins call', 'the sandbox: comma-separated, e.g.', 'http://localhost:3000, or *'], default: 'no CORS' },
+  { flag: '--report-rules FILE', text: ["YAML changes to the report's rules", '(severity, thresholds per finding code)'], default: 'the built-in table' },
   { flag: '-h, --help', text: ['show this help'] },
   { flag: '-v, --version', text: ['show the version'] },
 ];
@@ -64,6 +65,13 @@ export const ASSERTION_OPTIONS: readonly OptionHelp[] = [
   { flag: '--key FILE', text: ["the client's private key, PEM or JWK"], default: 'required, except for the demo clients' },
   { flag: '--aud URL', text: ['the audience'], default: `http://${DEFAULTS.host}:${DEFAULTS.port}` },
   { flag: '--lifetime S', text: ['seconds until exp'], default: DEFAULTS.assertionLifetimeSeconds },
+];
+
+export const REPORT_OPTIONS: readonly OptionHelp[] = [
+  { flag: '--url URL', text: ["the sandbox's base URL"], default: 'required' },
+  { flag: '--format F', text: ['json, or junit (JUnit XML for CI)'], default: 'json' },
+  { flag: '--fail-on S', text: ['exit 1 on errors (error), or on errors and', 'warnings (warning); infos never count'], default: 'error' },
+  { flag: '--admin-token T', text: ['the control API bearer token'], env: 'SANDBOX_ADMIN_TOKEN' },
 ];
 
 const FLAG_WIDTH = 26;
@@ -85,12 +93,17 @@ Usage:
   fapi-token-sandbox assertion [options]       print a signed private_key_jwt client assertion
   fapi-token-sandbox init [DIR]                write your own clients, fresh keys, CA and certificates
                                                and an example scenario to DIR [default: ${DEFAULTS.initDir}]
+  fapi-token-sandbox report --url URL          print what the clients did wrong; exit 1 on findings
+                                               at --fail-on, 2 when the sandbox cannot be asked
 
 Options:
 ${RUN_OPTIONS.map(renderOption).join('\n')}
 
 Assertion options:
 ${ASSERTION_OPTIONS.map(renderOption).join('\n')}
+
+Report options:
+${REPORT_OPTIONS.map(renderOption).join('\n')}
 
 Select an outcome per request with the header x-sandbox-scenario: NAME, or Prism-style with
 Prefer: code=429 / Prefer: code=400, example=invalid_client. One log line per request goes to

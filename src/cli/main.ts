@@ -13,6 +13,7 @@ import { DEFAULTS } from '../settings/defaults.js';
 import { helpText } from './help.js';
 import { createClientAssertion, readPrivateKey } from '../tokens/client-assertion.js';
 import { demoClientKey } from '../settings/demo-keys.js';
+import { printReport, ReportUsageError } from './report.js';
 
 class UsageError extends Error {}
 
@@ -61,6 +62,10 @@ function parse(argv: string[]) {
         'allowed-hosts': { type: 'string' },
         'no-admin': { type: 'boolean' },
         cors: { type: 'string' },
+        'report-rules': { type: 'string' },
+        url: { type: 'string' },
+        format: { type: 'string' },
+        'fail-on': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -145,6 +150,7 @@ function startOptions(values: Values): { options: StartOptions; generatedToken?:
     adminToken: generatedToken ?? token,
     allowedHosts: (values['allowed-hosts'] ?? env.SANDBOX_ALLOWED_HOSTS)?.split(','),
     cors: values.cors,
+    reportRulesFile: values['report-rules'],
     logger: consoleLogger(),
   };
   return { options, generatedToken };
@@ -175,7 +181,7 @@ async function run({ options, generatedToken }: ReturnType<typeof startOptions>)
   console.log(`  device flow:    POST ${sandbox.url}/device/auth, users approve at ${sandbox.url}/device`);
   if (options.admin !== false) {
     const token = generatedToken === undefined ? '' : `; bearer token: ${generatedToken}`;
-    console.log(`  control API:    ${sandbox.url}/__sandbox/ (requests, scenarios, reset, devices${token})`);
+    console.log(`  control API:    ${sandbox.url}/__sandbox/ (the dashboard; requests, events, report, scenarios, reset, devices${token})`);
   }
   if (options.cors !== undefined) console.log(`  CORS allowed:   ${options.cors}`);
   if (options.contract !== undefined) console.log(`  contract:       ${options.contract} (reloaded when it changes)`);
@@ -206,8 +212,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const [command, ...extra] = positionals;
   if (command === 'init' && extra.length <= 1) return printInit(extra[0] ?? DEFAULTS.initDir);
-  if (extra.length > 0 || (command !== undefined && command !== 'assertion')) {
+  if (extra.length > 0 || (command !== undefined && command !== 'assertion' && command !== 'report')) {
     throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+  }
+  if (command === 'report') {
+    const adminToken = values['admin-token'] ?? (process.env.SANDBOX_ADMIN_TOKEN || undefined);
+    return printReport({ url: values.url, format: values.format, failOn: values['fail-on'], adminToken }, (text) => process.stdout.write(text));
   }
   return command === 'assertion' ? printAssertion(values) : run(startOptions(values));
 }
@@ -217,7 +227,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof OptionError) {
+    if (err instanceof UsageError || err instanceof ReportUsageError || err instanceof ConfigError || err instanceof OptionError) {
       console.error(`fapi-token-sandbox: ${err.message}`);
       if (err instanceof UsageError) console.error(`Run ${printedCommand('fapi-token-sandbox')} --help for the options.`);
       process.exitCode = 2;

@@ -11,7 +11,7 @@ import type { ReplayStore } from '../state/replay-store.js';
 import type { CertificateLookup } from './certificate.js';
 import { certificateMismatch } from './mtls.js';
 import { ClientKeys } from './client-keys.js';
-import { checkClientAssertion, type AssertionPolicy } from './private-key-jwt.js';
+import { checkClientAssertion, type AssertionClaims, type AssertionPolicy } from './private-key-jwt.js';
 import type { ClientRegistry, RegisteredClient } from './registry.js';
 
 export interface AuthenticatedClient {
@@ -32,6 +32,8 @@ export interface RequestCredentials {
   issuer: string;
   /** Values a client assertion's aud may take. */
   audiences: readonly string[];
+  /** Told a verified assertion's claims (AssertionCheck.noteClaims). */
+  noteClaims?(claims: AssertionClaims): void;
 }
 
 export interface ClientAuthenticator {
@@ -93,7 +95,7 @@ export function registeredClientAuthenticator(
       if (presented === 'private_key_jwt') {
         const problem = await checkClientAssertion(
           input.clientAssertion!,
-          { client, issuer: credentials.issuer, audiences: credentials.audiences, nowSeconds: Math.floor(clock.now() / 1000) },
+          { client, issuer: credentials.issuer, audiences: credentials.audiences, nowSeconds: Math.floor(clock.now() / 1000), noteClaims: credentials.noteClaims },
           keys,
           replay,
           policy,

@@ -51,6 +51,28 @@ export interface AssertionCheck {
   /** Values `aud` may take (one must be present): the issuer and the token endpoint URLs. */
   audiences: readonly string[];
   nowSeconds: number;
+  /** Told the claims once the signature verified, before they are judged (the journal keeps them; no second decode). */
+  noteClaims?(claims: AssertionClaims): void;
+}
+
+/** The claims of a verified assertion that the journal keeps, each null when absent or of another type. */
+export interface AssertionClaims {
+  jti: string | null;
+  iat: number | null;
+  exp: number | null;
+  aud: string | string[] | null;
+}
+
+const numberOrNull = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+function claimsOf(claims: Claims): AssertionClaims {
+  const { jti, aud } = claims;
+  return {
+    jti: typeof jti === 'string' ? jti : null,
+    iat: numberOrNull(claims.iat),
+    exp: numberOrNull(claims.exp),
+    aud: typeof aud === 'string' || (Array.isArray(aud) && aud.every((a) => typeof a === 'string')) ? (aud as string | string[]) : null,
+  };
 }
 
 type Claims = Record<string, unknown>;
@@ -104,6 +126,7 @@ export async function checkClientAssertion(
     return refuse('assertion.payload.json', 'client_assertion payload is not JSON');
   }
   if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) return refuse('assertion.payload.object', 'client_assertion payload is not a JSON object');
+  check.noteClaims?.(claimsOf(claims));
   return checkClaims(claims, check, replay, policy);
 }
 

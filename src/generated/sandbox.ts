@@ -185,6 +185,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__sandbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard (HTML), also at /__sandbox/
+         * @description The live journal, the findings per client, the scenarios, recent device authorizations
+         *     with approve and deny buttons, and a reset, for a person. The page carries no data: its
+         *     script (`/__sandbox/dashboard.js`, the only one its Content-Security-Policy allows) reads
+         *     the control API and `/__sandbox/events`.
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightDashboard"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__sandbox/dashboard.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dashboard's script */
+        get: operations["getDashboardScript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightDashboardScript"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__sandbox/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The journal as server-sent events
+         * @description A `text/event-stream` (HTML Living Standard, server-sent events) that stays open: every
+         *     journal entry, oldest first, as one `request` event whose `id` is the entry's id and whose
+         *     `data` is the entry (`JournalEntry`); then each new one as it is journaled (within a
+         *     second). A reconnecting client's `Last-Event-ID` skips what it has seen. A `cleared`
+         *     event says the journal was emptied (reset or DELETE); comment lines keep it alive.
+         */
+        get: operations["streamJournal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightEvents"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__sandbox/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the clients did wrong, judged from the journal
+         * @description Findings per client (and per sequence key, where a sequence scenario sets one), computed
+         *     from the journal: each with a stable code, a severity, how many requests offended, the
+         *     interaction ids of the first and the last, one sentence and the RFC or profile section
+         *     that says so. README "What your client did wrong: the report" lists the codes; the rules'
+         *     thresholds and severities can be changed with `--report-rules FILE`. Only requests still
+         *     in the journal are judged. `?format=junit` gives the same report as JUnit XML: one
+         *     testsuite per client, one failed testcase per error finding, warnings and infos in
+         *     system-out.
+         */
+        get: operations["getReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightReport"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__sandbox/scenarios": {
         parameters: {
             query?: never;
@@ -284,6 +379,89 @@ export interface components {
             durationMs: number;
             /** @description The TLS client certificate, when the request came with one. */
             clientCertificate: null | components["schemas"]["CertificateSummary"];
+            /**
+             * @description The client the request was made as: the authenticated client, else the form's
+             *     `client_id`; null when neither is known.
+             */
+            clientId?: string | null;
+            /**
+             * @description The OAuth error (RFC 6749 §5.2, RFC 8628 §3.5) of the refusal that answered the
+             *     request, e.g. `invalid_client`; null when no refusal answered it (a scenario's answers included).
+             */
+            error?: string | null;
+            /** @description The response's `Retry-After`, in seconds; null when it had none. */
+            retryAfter?: number | null;
+            /**
+             * @description What the client assertion claimed, once its signature verified (the claims only:
+             *     never the assertion); null when no assertion was read that far.
+             */
+            assertion?: null | components["schemas"]["AssertionSummary"];
+            /** @description The access token a 200 issued (its scope and lifetime only); null otherwise. */
+            token?: null | components["schemas"]["TokenSummary"];
+            /**
+             * @description The value of the `key` of the sequence scenario that answered, when the scenario sets
+             *     one (e.g. a test run's header); else null. The report groups by it.
+             */
+            sequenceKey?: string | null;
+            /** @description The user code a device authorization issued (as XXXX-XXXX), for the dashboard's approve and deny buttons; else null. */
+            userCode?: string | null;
+        };
+        Report: {
+            /** @description The security profile the rules were applied for, e.g. `fapi1-advanced`. */
+            profile: string;
+            /**
+             * Format: date-time
+             * @description The `since` filter, or null.
+             */
+            since: string | null;
+            /** @description The `clientId` filter, or null. */
+            clientId: string | null;
+            /** @description Findings by severity, over every client. */
+            counts: {
+                error: number;
+                warning: number;
+                info: number;
+            };
+            clients: components["schemas"]["ClientReport"][];
+            /** @description Codes of the rule table that the sandbox cannot compute yet (their flow is not served). */
+            notComputed: string[];
+        };
+        ClientReport: {
+            clientId: string;
+            sequenceKey: string | null;
+            /** @description The requests judged. */
+            requests: number;
+            findings: components["schemas"]["Finding"][];
+        };
+        Finding: {
+            /** @description Stable; README "What your client did wrong" lists them. */
+            code: string;
+            /** @enum {string} */
+            severity: "error" | "warning" | "info";
+            /** @description How many requests offended. */
+            count: number;
+            firstInteractionId: string;
+            lastInteractionId: string;
+            /** @description The journal id of the first offending request. */
+            firstRequestId: number;
+            lastRequestId: number;
+            /** @description One sentence on what was wrong. */
+            message: string;
+            /** @description The RFC or profile section that says so, e.g. `RFC 8628 §3.5`. */
+            reference: string;
+        };
+        AssertionSummary: {
+            jti: string | null;
+            iat: number | null;
+            exp: number | null;
+            /** @description The aud claim as sent (a string or an array); null when it was neither. */
+            aud: null | string | string[];
+            /** @description aud is the issuer itself, as one string (what FAPI 2.0 requires). */
+            audIsIssuer: boolean;
+        };
+        TokenSummary: {
+            scope: string | null;
+            expiresIn: number | null;
         };
         CertificateSummary: {
             /** @description The subject's distinguished name, e.g. `CN=client, O=Example`. */
@@ -985,6 +1163,185 @@ export interface operations {
         };
     };
     preflightJournal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Content-Security-Policy": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    preflightDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getDashboardScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The script, plain JavaScript (no build step) */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    preflightDashboardScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    streamJournal: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    preflightEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getReport: {
+        parameters: {
+            query?: {
+                format?: "json" | "junit";
+                /** @description Judges only the requests that arrived at or after this time. */
+                since?: string;
+                /** @description Judges only this client's requests. */
+                clientId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "application/xml": string;
+                };
+            };
+            /**
+             * @description A query parameter the report does not take as given (its `format` or `since`), with
+             *     what is wrong; or the `HostNotAllowed` refusal.
+             */
+            400: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorList"] | components["schemas"]["TokenError"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    preflightReport: {
         parameters: {
             query?: never;
             header?: never;

@@ -16,6 +16,7 @@ export const REFUSAL_CODES = {
   'cors.origin': 'a browser Origin that --cors does not allow',
   'route.not_found': 'no endpoint at this method and path',
   'control.unauthorized': 'a control API call without the admin bearer token, or with another one',
+  'report.query': 'GET /__sandbox/report with a format other than json and junit, or a since that is not an RFC 3339 date-time',
   'scenario.unknown': 'x-sandbox-scenario or Prefer names no loaded scenario or documented example',
   'scenario.fault_needs_connection': 'a transport fault asked of an in-process app.fetch call, which has no connection',
   rate_limit: "the client_id's requests in the rate-limit window are used up",
@@ -163,10 +164,13 @@ export const useDpopNonce = refusalOf('use_dpop_nonce');
 export interface RefusalNotes {
   /** The code of the check that refused the request; the journal and the log line carry it. */
   refusal?: RefusalCode;
+  /** The OAuth error the refusal answered with (the report tells a refusal's handling by it). */
+  error?: TokenErrorCode;
 }
 
 /** The 400 a refusal answers, in the endpoint's style, its code noted for the journal and the log line. */
 export function refusalResponse(refusal: Refusal, notes: RefusalNotes, interactionId: string, style: AnswerStyle): Response {
   notes.refusal = refusal.code;
+  notes.error = refusal.error;
   return tokenError(refusal.error, refusal.description, interactionId, style, refusal.headers);
 }

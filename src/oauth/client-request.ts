@@ -144,9 +144,13 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
       certificate,
       issuer: endpoints.issuer,
       audiences: endpoint.audiences ? [...endpoints.audiences, ...endpoint.audiences(endpoints)] : endpoints.audiences,
+      noteClaims: (claims) => {
+        notes.assertion = { ...claims, audIsIssuer: claims.aud === endpoints.issuer };
+      },
     });
     if (!auth.ok) return refuse(auth.refusal);
     const { client } = auth;
+    notes.clientId = client.clientId;
     const grant = endpoint.registeredGrant(input);
     if (!client.registration.grantTypes.has(grant)) {
       return refuse(unauthorizedClient('client.grant_not_registered', `client "${client.clientId}" is not registered for the ${grant} grant`));

@@ -17,6 +17,7 @@ import type { ScenarioCatalog } from '../scenarios/catalog.js';
 import type { DeviceScenario, ResponseScenario } from '../scenarios/model.js';
 import type { Clock, RateLimit, SandboxState } from '../state/index.js';
 import type { TokenIssuer } from '../tokens/access-token.js';
+import type { ReportRules } from '../report/rules.js';
 
 export interface SandboxConfig {
   /** The FAPI profile whose rules apply. */
@@ -53,6 +54,8 @@ export interface SandboxConfig {
   /** The ports startSandbox listens on, told by server/ once it does (none in-process). */
   listeners: Readonly<Listeners>;
   maxBodyBytes: number;
+  /** What GET /__sandbox/report judges by: the rules, the profile in force, the longest assertion accepted. */
+  report: { rules: ReportRules; profile: string; maxAssertionLifetimeSeconds: number };
   /** Origins allowed cross-origin access; undefined: no CORS at all. */
   cors?: CorsOrigins;
 }

@@ -7,10 +7,15 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import type { SandboxConfig } from '../oauth/services.js';
 import type { components } from '../generated/sandbox.js';
 import { acceptsJson } from '../http/accept.js';
-import { jsonResponse, notAcceptable } from '../http/responses.js';
+import { errorList, INTERACTION_ID, jsonResponse, notAcceptable } from '../http/responses.js';
+import { computeReport } from '../report/findings.js';
+import { junitXml } from '../report/junit.js';
 import type { Scenario } from '../scenarios/model.js';
 import { DEFAULT_KEY } from '../scenarios/sequences.js';
-import type { ObservedEnv } from './observe.js';
+import { ADMIN_BASE, type ObservedEnv } from './observe.js';
+import { journalEvents } from './admin-events.js';
+import { DASHBOARD_CSP, DASHBOARD_SCRIPT, dashboardPage } from '../pages/dashboard.js';
+import { PAGE_HEADERS } from '../pages/html.js';
 
 type ScenarioView = components['schemas']['Scenario'];
 type ErrorList = components['schemas']['ErrorList'];
@@ -19,14 +24,14 @@ type ErrorList = components['schemas']['ErrorList'];
 type DeviceDecision = (userCode: string, interactionId: string) => Promise<Response>;
 
 export function adminRoutes(
-  { state, catalog, deviceCatalog }: SandboxConfig,
+  { state, catalog, deviceCatalog, report }: SandboxConfig,
   token: string | undefined,
   devices: { approve: DeviceDecision; deny: DeviceDecision },
 ): Hono<ObservedEnv> {
   const api = new Hono<ObservedEnv>();
   if (token !== undefined) api.use(requireBearer(token));
 
-  const ok = (accept: string | undefined, body: components['schemas']['Journal'] | components['schemas']['ScenarioList'], id: string) =>
+  const ok = (accept: string | undefined, body: components['schemas']['Journal'] | components['schemas']['ScenarioList'] | components['schemas']['Report'], id: string) =>
     acceptsJson(accept) ? jsonResponse(200, body, id) : notAcceptable(id);
   const done = (id: string) => jsonResponse(204, undefined, id);
 
@@ -34,6 +39,28 @@ export function adminRoutes(
   api.delete('/requests', async (c) => {
     await state.journal.clear();
     return done(c.get('interactionId'));
+  });
+  // The dashboard: its page, its script (from here, so that the CSP allows no other), its live journal.
+  const dashboard = dashboardPage(ADMIN_BASE);
+  const page = (id: string) => new Response(dashboard, { headers: { ...PAGE_HEADERS, 'content-security-policy': DASHBOARD_CSP, [INTERACTION_ID]: id } });
+  api.get('/', (c) => page(c.get('interactionId'))); // /__sandbox
+  api.get('/:empty{^$}', (c) => page(c.get('interactionId'))); // /__sandbox/: its last segment is empty
+  api.get('/dashboard.js', (c) =>
+    new Response(DASHBOARD_SCRIPT, {
+      headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', [INTERACTION_ID]: c.get('interactionId') },
+    }),
+  );
+  api.get('/events', (c) => journalEvents(state.journal, c.req.header('last-event-id'), c.req.raw.signal, c.get('interactionId')));
+  api.get('/report', async (c) => {
+    const id = c.get('interactionId');
+    const query = reportQuery(c.req.query());
+    if ('errors' in query) {
+      c.get('notes').refusal = 'report.query';
+      return errorList(400, query.errors, id);
+    }
+    const found = computeReport(await state.journal.list(), { ...report, since: query.since, clientId: query.clientId });
+    if (query.format === 'json') return ok(c.req.header('accept'), found, id);
+    return new Response(junitXml(found), { headers: { 'content-type': 'application/xml; charset=utf-8', [INTERACTION_ID]: id } });
   });
   api.get('/scenarios', (c) =>
     ok(c.req.header('accept'), { scenarios: [...catalog.scenarios, ...deviceCatalog.scenarios].map(view) }, c.get('interactionId')),
@@ -45,6 +72,26 @@ export function adminRoutes(
     return done(c.get('interactionId'));
   });
   return api;
+}
+
+interface ReportQuery {
+  format: 'json' | 'junit';
+  since?: string;
+  clientId?: string;
+}
+
+/** RFC 3339 date-time, as openapi/sandbox.yaml's format: date-time says. */
+const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
+
+function reportQuery(query: Record<string, string>): ReportQuery | { errors: string[] } {
+  const { format = 'json', since, clientId } = query;
+  const errors: string[] = [];
+  if (format !== 'json' && format !== 'junit') errors.push(`format must be json or junit, got "${format}"`);
+  if (since !== undefined && (!DATE_TIME.test(since) || Number.isNaN(Date.parse(since)))) {
+    errors.push(`since must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z, got "${since}"`);
+  }
+  if (errors.length) return { errors };
+  return { format: format as ReportQuery['format'], ...(since === undefined ? {} : { since }), ...(clientId === undefined ? {} : { clientId }) };
 }
 
 /** A scenario as its file states it, with the defaults spelled out. */

@@ -25,7 +25,7 @@ export function deviceAuthorizationEndpoint(config: SandboxConfig): ClientEndpoi
     registeredGrant: () => DEVICE_CODE_GRANT,
     // The assertion may be addressed to this endpoint too.
     audiences: (e) => [e.deviceAuthorizationEndpoint, ...(e.mtlsDeviceAuthorizationEndpoint ? [e.mtlsDeviceAuthorizationEndpoint] : [])],
-    async handle({ input, client, scenario, endpoints, interactionId, refuse }) {
+    async handle({ input, client, scenario, endpoints, interactionId, exchange, refuse }) {
       const scope = grantedScope(client.registration, input.scope);
       if ('error' in scope) return refuse(scope);
       const authorization = await devices.issue(
@@ -39,6 +39,7 @@ export function deviceAuthorizationEndpoint(config: SandboxConfig): ClientEndpoi
         clock.now(),
       );
       const userCode = displayUserCode(authorization.userCode);
+      exchange.notes.userCode = userCode;
       const body: DeviceAuthorizationBody = {
         device_code: authorization.deviceCode,
         user_code: userCode,

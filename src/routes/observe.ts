@@ -12,6 +12,14 @@ import { journalForm, journalHeaders } from '../http/redact.js';
 
 export const ADMIN_BASE = '/__sandbox';
 
+/** Retry-After in seconds (RFC 9110 §10.2.3: delay-seconds, or an HTTP-date from now); null when absent or unreadable. */
+function retryAfterSeconds(value: string | null, nowMs: number): number | null {
+  if (value === null) return null;
+  if (/^\d{1,9}$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - nowMs) / 1000));
+}
+
 export type ObservedEnv = { Variables: { interactionId: string; notes: RequestNotes } };
 
 export function observe({ state, logger, clock }: SandboxConfig): MiddlewareHandler<ObservedEnv> {
@@ -29,7 +37,7 @@ export function observe({ state, logger, clock }: SandboxConfig): MiddlewareHand
     const status = notes.status !== undefined ? notes.status : c.res.status;
     logger({
       level: notes.refusedHost !== undefined ? 'warn' : 'info', msg: 'request', interactionId, method: c.req.method, path: pathname,
-      client: notes.form?.client_id, scenario: notes.scenario, fault: notes.fault, status, ms: durationMs,
+      client: notes.clientId ?? notes.form?.client_id, scenario: notes.scenario, fault: notes.fault, status, ms: durationMs,
       refusal: notes.refusal, host: notes.refusedHost,
     });
     if (pathname.startsWith(`${ADMIN_BASE}/`)) return;
@@ -38,6 +46,10 @@ export function observe({ state, logger, clock }: SandboxConfig): MiddlewareHand
       headers: journalHeaders(c.req.raw.headers), form: journalForm(notes.form),
       scenario: notes.scenario ?? null, status, refusal: notes.refusal ?? null, fault: notes.fault ?? null, durationMs,
       clientCertificate: peerCertificate(transportOf(c.env)),
+      clientId: notes.clientId ?? notes.form?.client_id ?? null, error: notes.error ?? null,
+      retryAfter: retryAfterSeconds(c.res.headers.get('retry-after'), clock.now()),
+      assertion: notes.assertion ?? null, token: notes.token ?? null, sequenceKey: notes.sequenceKey ?? null,
+      userCode: notes.userCode ?? null,
     });
   };
 }

@@ -19,10 +19,12 @@ export function tokenEndpoint(config: SandboxConfig): ClientEndpoint {
     issuesTokens: true,
     dpopUrls: (endpoints) => [endpoints.tokenEndpoint, ...(endpoints.mtlsTokenEndpoint ? [endpoints.mtlsTokenEndpoint] : [])],
     registeredGrant: (input) => grantOf(input).registeredGrant,
-    async handle({ input, client, endpoints, interactionId, style, refuse }) {
+    async handle({ input, client, endpoints, interactionId, exchange, style, refuse }) {
       const outcome = await grantOf(input).handle(input, client);
       if (!outcome.ok) return refuse(outcome.refusal);
-      return tokenResponse(await config.issuer.issue(outcome.grant, endpoints), interactionId, style);
+      const token = await config.issuer.issue(outcome.grant, endpoints);
+      exchange.notes.token = { scope: token.scope ?? null, expiresIn: token.expires_in };
+      return tokenResponse(token, interactionId, style);
     },
   };
 }

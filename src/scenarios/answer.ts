@@ -24,7 +24,8 @@ export interface AnswerContext {
 
 export async function answerScenario(scenario: ResponseScenario, ctx: AnswerContext): Promise<Response> {
   const { notes, transport } = ctx.exchange;
-  const step = await stepFor(scenario, ctx.sequences, ctx.request.headers, ctx.form);
+  const { step, key } = await stepFor(scenario, ctx.sequences, ctx.request.headers, ctx.form);
+  if (key !== undefined) notes.sequenceKey = key;
   if (step.delay !== undefined) await sleep(await delayMs(step.delay, scenario.name, ctx.sequences), ctx.request.signal);
 
   const render = (spec: ScenarioResponse) => renderScenario(spec, ctx.contract, ctx.interactionId, ctx.issueToken);

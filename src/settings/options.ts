@@ -24,6 +24,8 @@ import type { SandboxConfig } from '../oauth/services.js';
 import { resolveControl, type ControlOptions } from './control.js';
 import { wholeNumber } from './numbers.js';
 import { loadScenarioDir, shippedScenariosDir } from './scenario-files.js';
+import { loadReportRules } from './report-rules-file.js';
+import { reportRules } from '../report/rules.js';
 import { readConfigFile } from './yaml-file.js';
 import { resolveProfile, withinProfile } from './profile.js';
 import type { Profile, ProfileName } from '../oauth/profiles.js';
@@ -92,6 +94,8 @@ export interface SandboxOptions extends ControlOptions {
   replayCapacity?: number;
   /** Origins whose browser scripts may call the sandbox (CORS): `*`, or a list such as http://localhost:3000. Default: none. */
   cors?: string | readonly string[];
+  /** YAML file that changes the report's rules (severities, thresholds); default: the table in report/rules.ts. */
+  reportRulesFile?: string;
   /** Replaces how clients are authenticated (advanced). */
   authenticator?: ClientAuthenticator;
   /** Replaces how access tokens are issued (advanced). */
@@ -196,6 +200,11 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
     authenticator: options.authenticator ?? registeredClientAuthenticator(clients, state.replay, policy, clock),
     issuer: options.tokenIssuer ?? jwtTokenIssuer(signingKey, lifetime, clock),
     tokenSigningJwk: signingKey.publicJwk,
+    report: {
+      rules: options.reportRulesFile === undefined ? reportRules() : loadReportRules(options.reportRulesFile),
+      profile: profile.name,
+      maxAssertionLifetimeSeconds: policy.maxLifetimeSeconds,
+    },
     fixedIssuer,
     allowedHosts: parseAllowedHosts(options.allowedHosts ?? [], fixedIssuer),
     clientCas: readCaBundle(options.clientCaFile ?? demoPki().ca),

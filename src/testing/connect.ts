@@ -12,6 +12,14 @@ import { createClientAssertion, type AssertionOptions } from '../tokens/client-a
 import { demoClientKey } from '../settings/demo-keys.js';
 import { readClientKeys, toPrivateKey, type ClientKey, type SignerKey } from './client-keys.js';
 import { matches, type RequestsQuery } from './journal-query.js';
+import type { Report } from '../report/findings.js';
+
+/** Which requests the report judges. */
+export interface ReportQuery {
+  /** Only requests at or after this time (a Date or an RFC 3339 date-time). */
+  since?: Date | string;
+  clientId?: string;
+}
 
 export interface ConnectOptions {
   /** The sandbox's admin token (--admin-token), when it has one. */
@@ -38,6 +46,8 @@ export interface ConnectedSandbox {
   requests(query?: RequestsQuery): Promise<JournalEntry[]>;
   /** A freshly signed private_key_jwt assertion of a client (aud: the issuer unless given). */
   clientAssertion(clientId: string, options?: ClientAssertionOptions): Promise<string>;
+  /** What the clients did wrong (GET /__sandbox/report); expectNoFindings turns it into a test failure. */
+  report(query?: ReportQuery): Promise<Report>;
 }
 
 type ErrorList = components['schemas']['ErrorList'];
@@ -106,5 +116,12 @@ export async function connectSandbox(url: string, options: ConnectOptions = {}):
     },
     clientAssertion: async (clientId, { key, ...rest } = {}) =>
       createClientAssertion({ audience: issuer, ...keyOf(clientId, key), ...rest, clientId }),
+    report: async ({ since, clientId } = {}) => {
+      const params = new URLSearchParams();
+      if (since !== undefined) params.set('since', since instanceof Date ? since.toISOString() : since);
+      if (clientId !== undefined) params.set('clientId', clientId);
+      const search = params.size ? `?${params}` : '';
+      return (await (await call('GET', `${ADMIN_BASE}/report${search}`)).json()) as Report;
+    },
   };
 }

@@ -65,8 +65,20 @@ describe('Prism finds no violation', () => {
     expect(journal.requests.length).toBeGreaterThanOrEqual(5);
   });
 
+  it('in the report, as JSON and as JUnit, filtered, and in its refusal of a bad query', async () => {
+    // The journal holds every kind of entry by now (the test above), findings included.
+    const json = JSON.parse(await judged(controlJudge, control('/report'), 200));
+    expect(json.clients.length).toBeGreaterThan(0);
+    expect(json.clients.flatMap((c: { findings: unknown[] }) => c.findings).length).toBeGreaterThan(0);
+    await judged(controlJudge, control('/report?clientId=j&since=2020-01-01T00:00:00Z'), 200);
+    expect(await judged(controlJudge, control('/report?format=junit'), 200)).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
+    await judged(controlJudge, control('/report?format=xml'), 400);
+  });
+
   it.each<[string, string, string, number]>([
     ['the scenario list', 'GET', '/scenarios', 200],
+    ['the dashboard page', 'GET', '', 200],
+    ['the dashboard script', 'GET', '/dashboard.js', 200],
     ['clearing the journal', 'DELETE', '/requests', 204],
     ['a reset', 'POST', '/reset', 204],
   ])('in %s', async (_label, method, path, status) => {

@@ -43,7 +43,16 @@ describe('the journal', () => {
       fault: null,
       durationMs: expect.any(Number),
       clientCertificate: null,
+      // What the report judges by: the client, the assertion's claims (never the assertion), the token's scope and lifetime.
+      clientId: 'sandbox-pkjwt',
+      error: null,
+      retryAfter: null,
+      assertion: { jti: expect.stringMatching(/^[0-9a-f-]{36}$/), iat: expect.any(Number), exp: expect.any(Number), aud: sandbox.url, audIsIssuer: true },
+      token: { scope: 'openid', expiresIn: 900 },
+      sequenceKey: null,
+      userCode: null,
     });
+    expect(entry!.assertion!.exp! - entry!.assertion!.iat!).toBe(60);
     expect(JSON.stringify(entry)).not.toContain(signature);
   });
 
