@@ -19,6 +19,8 @@ export interface FieldRule {
   check: Check;
   /** The enum the field takes, if any (used to tell an unknown value from a malformed one). */
   enum?: readonly string[];
+  /** The document's example of a value, if it gives one (a refusal of a pattern shows it). */
+  example?: string;
 }
 
 export interface ResponseContract {
@@ -74,6 +76,8 @@ function objectAt(doc: Doc, place: string, node: unknown, missing: string): Doc 
   return found;
 }
 
+const exampleOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
 function requestHeaders(doc: Doc, operation: Doc, place: string): { headers: FieldRule[]; interactionId: Check } {
   const headers: FieldRule[] = [];
   let interactionId: Check | undefined;
@@ -85,7 +89,7 @@ function requestHeaders(doc: Doc, operation: Doc, place: string): { headers: Fie
     const name = String(param.name).toLowerCase();
     if (param.in !== 'header' || SELECTOR_HEADERS.has(name)) return;
     const check = at(`${where}.schema`, () => compileSchema(param.schema, doc));
-    headers.push({ name, check });
+    headers.push({ name, check, example: exampleOf(param.example ?? (isObject(param.schema) ? param.schema.example : undefined)) });
     if (name === INTERACTION_ID) interactionId = check;
   });
   if (!interactionId) throw new ContractError(`${place}.parameters`, `documents no ${INTERACTION_ID} header, which the sandbox echoes on every answer`);
@@ -100,7 +104,7 @@ function formRules(doc: Doc, operation: Doc, place: string): { fields: FieldRule
   if (!isObject(formSchema.properties)) throw new ContractError(`${where}.properties`, 'is missing: the sandbox reads the form fields from it');
   const fields: FieldRule[] = Object.entries(formSchema.properties).map(([name, sub]) => {
     const s = objectAt(doc, `${where}.properties.${name}`, sub, 'is not a schema');
-    return { name, check: at(`${where}.properties.${name}`, () => compileSchema(s, doc)), enum: s.enum as string[] | undefined };
+    return { name, check: at(`${where}.properties.${name}`, () => compileSchema(s, doc)), enum: s.enum as string[] | undefined, example: exampleOf(s.example) };
   });
   const grantWhere = `${where}.properties.grant_type`;
   const grantType = objectAt(doc, grantWhere, formSchema.properties.grant_type, 'is missing: the sandbox serves a grant by its grant_type');

@@ -5,14 +5,18 @@
  */
 import type { components } from '../generated/token.js';
 import { invalidRequest, unsupportedGrantType, type Refusal } from '../http/refusal.js';
-import type { TokenContract } from './document.js';
+import type { FieldRule, TokenContract } from './document.js';
 
 /**
  * A rule's failure as an error_description can carry it: a pattern is named, not quoted (a regular
  * expression is mostly characters RFC 6749 §5.2 leaves out, and means little to a reader).
  */
-function readable(problem: { rule: string; message: string }): string {
-  return problem.rule === 'pattern' ? 'has a character or a form that openapi/token.yaml does not allow for it' : problem.message;
+function readable(problem: { rule: string; message: string }, rule: FieldRule): string {
+  if (problem.rule !== 'pattern') return problem.message;
+  // The document's own example shows the expected form (e.g. x-fapi-auth-date's IMF-fixdate) where quoting the pattern cannot.
+  return rule.example === undefined
+    ? 'has a character or a form that the contract does not allow for it'
+    : `does not have the form the contract gives it, for example ${rule.example}`;
 }
 
 export type TokenRequest = components['schemas']['TokenRequest'];
@@ -42,7 +46,7 @@ export function checkHeaders(contract: TokenContract, headers: Headers): Refusal
     const value = headers.get(rule.name);
     if (value === null) continue;
     const problem = rule.check(value);
-    if (problem) return invalidRequest(`header.${rule.name}.${problem.rule}`, `header ${rule.name} ${readable(problem)}`);
+    if (problem) return invalidRequest(`header.${rule.name}.${problem.rule}`, `header ${rule.name} ${readable(problem, rule)}`);
   }
   return undefined;
 }
@@ -81,7 +85,7 @@ export function checkTokenForm(contract: TokenContract, fields: Record<string, s
     if (rule.name === 'grant_type' && value !== '') {
       return refused(unsupportedGrantType('form.grant_type.unsupported', `grant_type ${problem.message}`));
     }
-    return refused(invalidRequest(`form.${rule.name}.${problem.rule}`, `${rule.name} ${readable(problem)}`));
+    return refused(invalidRequest(`form.${rule.name}.${problem.rule}`, `${rule.name} ${readable(problem, rule)}`));
   }
 
   const { client_assertion: clientAssertion, assertion } = fields;

@@ -132,8 +132,9 @@ describe('FAPI headers', () => {
 
   it('rejects an x-fapi-auth-date that does not match the pattern', async () => {
     const r = await expectError({ client_id: 'c' }, 'invalid_request', 'header.x-fapi-auth-date.pattern', { 'x-fapi-auth-date': '2017-09-10T19:43:31Z' });
-    // The words name the header and the rule; a regular expression would break RFC 6749 §5.2's characters.
-    expect(r.body!.error_description).toBe('header x-fapi-auth-date has a character or a form that openapi/token.yaml does not allow for it');
+    // The words name the header and show the document's example of the form (IMF-fixdate); a
+    // regular expression would break RFC 6749 §5.2's characters.
+    expect(r.body!.error_description).toBe('header x-fapi-auth-date does not have the form the contract gives it, for example Sun, 10 Sep 2017 19:43:31 UTC');
   });
 
   it('rejects an x-fapi-customer-ip-address that is not an IP address', async () => {
