@@ -1,8 +1,12 @@
-/** createApp(options): the sandbox as a Hono app, usable in-process through app.fetch. */
+/**
+ * createApp(options): the sandbox as a Hono app, usable in-process through app.fetch.
+ * createSharedApp(options): the same, connected first to the shared state when `redis` is given.
+ */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { SandboxConfig } from '../oauth/services.js';
 import { resolveConfig, type SandboxOptions } from '../settings/options.js';
+import { connectShared } from '../settings/redis.js';
 import { allowedHosts } from '../http/allowed-hosts.js';
 import { cors, routeMethods } from '../http/cors.js';
 import { transportOf } from '../http/exchange.js';
@@ -24,7 +28,25 @@ export type SandboxApp = Hono<ObservedEnv> & { readonly config: SandboxConfig };
  * endpoint URLs follow them. In-process (app.fetch) there are none.
  */
 export function createApp(options: SandboxOptions = {}, listeners: Readonly<Listeners> = {}): SandboxApp {
-  const config: SandboxConfig = Object.freeze({ ...resolveConfig(options), listeners });
+  return appOf(Object.freeze({ ...resolveConfig(options), listeners }));
+}
+
+/**
+ * createApp, after connecting to Redis when `redis` is given (an OptionError when it cannot):
+ * its state is shared, and so is its signing key unless `signingKeyFile` is given. Close the
+ * connection with `app.config.state.close()` (startSandbox's close() does).
+ */
+export async function createSharedApp(options: SandboxOptions = {}, listeners: Readonly<Listeners> = {}): Promise<SandboxApp> {
+  const shared = await connectShared(options);
+  try {
+    return appOf(Object.freeze({ ...resolveConfig(options, shared), listeners }));
+  } catch (err) {
+    await shared?.state.close();
+    throw err;
+  }
+}
+
+function appOf(config: SandboxConfig): SandboxApp {
   const idRule = config.contract.headers.find((h) => h.name === INTERACTION_ID)!.check;
   const token = tokenHandler(config);
   const metadata = metadataHandler(config);

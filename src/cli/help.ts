@@ -43,6 +43,13 @@ export const RUN_OPTIONS: readonly OptionHelp[] = [
   },
   { flag: '--no-admin', text: ['turn the control API off'] },
   { flag: '--cors ORIGINS', text: ['let browser scripts on these origins call', 'the sandbox: comma-separated, e.g.', 'http://localhost:3000, or *'], default: 'no CORS' },
+  {
+    flag: '--redis URL',
+    text: ['keep the state in Redis (redis:// or', 'rediss://), shared by every sandbox using', 'it: replicas answer as one'],
+    env: 'SANDBOX_REDIS_URL',
+    default: 'in memory',
+  },
+  { flag: '--redis-prefix P', text: ['starts every Redis key, so that sandboxes', 'can share one Redis apart'], default: DEFAULTS.redisPrefix },
   { flag: '-h, --help', text: ['show this help'] },
   { flag: '-v, --version', text: ['show the version'] },
 ];

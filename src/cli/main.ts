@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, OptionError } from '../settings/errors.js';
 import { isLoopback } from '../http/network.js';
 import { parseRateLimit } from '../settings/control.js';
+import { parseRedisUrl, shownUrl } from '../settings/redis.js';
 import { packageVersion } from '../settings/package-version.js';
 import { initSandbox } from '../init/scaffold.js';
 import { consoleLogger } from '../log/logger.js';
@@ -58,6 +59,8 @@ function parse(argv: string[]) {
         'allowed-hosts': { type: 'string' },
         'no-admin': { type: 'boolean' },
         cors: { type: 'string' },
+        redis: { type: 'string' },
+        'redis-prefix': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -138,6 +141,8 @@ function startOptions(values: Values): { options: StartOptions; generatedToken?:
     adminToken: generatedToken ?? token,
     allowedHosts: (values['allowed-hosts'] ?? env.SANDBOX_ALLOWED_HOSTS)?.split(','),
     cors: values.cors,
+    redis: values.redis ?? (env.SANDBOX_REDIS_URL || undefined),
+    redisPrefix: values['redis-prefix'],
     logger: consoleLogger(),
   };
   return { options, generatedToken };
@@ -171,6 +176,9 @@ async function run({ options, generatedToken }: ReturnType<typeof startOptions>)
     console.log(`  control API:    ${sandbox.url}/__sandbox/ (requests, scenarios, reset, devices${token})`);
   }
   if (options.cors !== undefined) console.log(`  CORS allowed:   ${options.cors}`);
+  if (options.redis !== undefined) {
+    console.log(`  shared state:   ${shownUrl(parseRedisUrl(options.redis))} (key prefix ${options.redisPrefix ?? DEFAULTS.redisPrefix})`);
+  }
   const hosts = options.allowedHosts?.map((h) => h.trim()).filter((h) => h !== '') ?? [];
   if (hosts.length > 0) console.log(`  hosts served:   ${hosts.includes('*') ? 'any' : `${hosts.join(', ')} and loopback names`}`);
   console.log(`  scenarios (${sandbox.scenarios.length}): ${sandbox.scenarios.join(', ') || '(none)'}`);

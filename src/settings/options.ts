@@ -20,6 +20,7 @@ import { DEFAULTS } from './defaults.js';
 import { ConfigError, OptionError } from './errors.js';
 import type { SandboxConfig } from '../oauth/services.js';
 import { resolveControl, type ControlOptions } from './control.js';
+import type { RedisOptions, SharedResources } from './redis.js';
 import { wholeNumber } from './numbers.js';
 import { loadScenarioDir, shippedScenariosDir } from './scenario-files.js';
 import { readConfigFile } from './yaml-file.js';
@@ -31,7 +32,7 @@ export const demoPki = () => ({
   serverKey: shippedFile('demo/pki/server.key'),
 });
 
-export interface SandboxOptions extends ControlOptions {
+export interface SandboxOptions extends ControlOptions, RedisOptions {
   /** Folder of scenario files; default: the shipped scenarios/. Ignored when `scenarios` is given. */
   scenariosDir?: string;
   /** Scenarios given directly (e.g. by a test suite), instead of a folder. */
@@ -69,7 +70,7 @@ export interface SandboxOptions extends ControlOptions {
   deviceCodeLifetimeSeconds?: number;
   /** Largest request body read, in bytes (default 65536); a larger one is answered 400 invalid_request. */
   maxBodyBytes?: number;
-  /** How many used assertion jti values to remember at most (default 100,000). */
+  /** How many used assertion jti values to remember at most (default 100,000); in Redis each is kept until it expires. */
   replayCapacity?: number;
   /** Origins whose browser scripts may call the sandbox (CORS): `*`, or a list such as http://localhost:3000. Default: none. */
   cors?: string | readonly string[];
@@ -118,9 +119,15 @@ function normaliseIssuer(issuer: string): string {
   return url.href.replace(/\/$/, '');
 }
 
-/** Builds the configuration, throwing a ConfigError for any mistake in the inputs. */
-/** The services and settings of `options`, checked; app/ adds the listeners. */
-export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig, 'listeners'> {
+/**
+ * The services and settings of `options`, checked (a ConfigError or OptionError for any mistake);
+ * app/ adds the listeners. With `redis`, `shared` is what connecting to it gave (settings/redis.ts
+ * connectShared, run first because it is asynchronous).
+ */
+export function resolveConfig(options: SandboxOptions = {}, shared?: SharedResources): Omit<SandboxConfig, 'listeners'> {
+  if (options.redis !== undefined && shared === undefined) {
+    throw OptionError.at('redis', 'is connected to before the app is built: use startSandbox or createSharedApp (createApp is synchronous)');
+  }
   const contract = loadTokenContract();
   const scenariosDir = options.scenarios ? undefined : (options.scenariosDir ?? shippedScenariosDir());
   const scenarios = options.scenarios ?? loadScenarioDir(scenariosDir!, contract);
@@ -135,10 +142,12 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
     jwksTimeoutMs: wholeNumber('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs),
   };
   const lifetime = wholeNumber('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULTS.tokenLifetimeSeconds, 1);
-  const signingKey = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? 'ES256');
+  const signingKey = options.signingKeyFile
+    ? readSigningKey(options.signingKeyFile)
+    : (shared?.signingKey ?? generateSigningKey(options.signingAlg ?? 'ES256'));
   const fixedIssuer = options.issuer === undefined ? undefined : normaliseIssuer(options.issuer);
   const control = resolveControl(options);
-  const state = memoryState({
+  const state = shared?.state ?? memoryState({
     journalSize: wholeNumber('journalSize', options.journalSize, DEFAULTS.journalSize, 1),
     replayCapacity: wholeNumber('replayCapacity', options.replayCapacity, DEFAULTS.replayCapacity, 1),
   });
