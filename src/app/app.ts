@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import type { SandboxConfig } from '../oauth/services.js';
 import { resolveConfig, type SandboxOptions } from '../settings/options.js';
 import { connectShared } from '../settings/redis.js';
+import { StateUnavailableError } from '../state/index.js';
 import { allowedHosts } from '../http/allowed-hosts.js';
 import { cors, routeMethods } from '../http/cors.js';
 import { transportOf } from '../http/exchange.js';
@@ -20,6 +21,8 @@ import { ADMIN_BASE, observe, type ObservedEnv } from '../routes/observe.js';
 import { tokenHandler } from '../routes/token.js';
 import { verificationHandlers } from '../routes/verification.js';
 import { jwksHandler, metadataHandler } from '../routes/wellknown.js';
+
+const STATE_UNAVAILABLE = "The sandbox's shared state (Redis) is unavailable; try again";
 
 export type SandboxApp = Hono<ObservedEnv> & { readonly config: SandboxConfig };
 
@@ -85,8 +88,14 @@ function appOf(config: SandboxConfig): SandboxApp {
     return errorList(404, [`Not found: ${c.req.method} ${new URL(c.req.url).pathname}`], c.get('interactionId'));
   });
   app.onError((err, c) => {
+    const interactionId = c.get('interactionId') ?? randomUUID();
+    // Documented (openapi: InternalServerError, StateUnavailable); the log line carries the code.
+    if (err instanceof StateUnavailableError) {
+      c.get('notes').refusal = 'state.unavailable';
+      return errorList(500, [STATE_UNAVAILABLE], interactionId);
+    }
     console.error(`[fapi-token-sandbox] unexpected error: ${err instanceof Error ? err.stack : String(err)}`);
-    return errorList(500, ['Internal Server Error'], c.get('interactionId') ?? randomUUID());
+    return errorList(500, ['Internal Server Error'], interactionId);
   });
   return Object.assign(app, { config });
 }

@@ -556,6 +556,27 @@ export interface components {
                 "text/html": string;
             };
         };
+        /**
+         * @description The shared state (Redis, with `--redis`) did not answer within its timeout (2 s), or the
+         *     connection to it is lost; the refusal code is `state.unavailable`. The sandbox reconnects
+         *     by itself, and the same request then succeeds.
+         */
+        StateUnavailable: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "The sandbox's shared state (Redis) is unavailable; try again"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorList"];
+            };
+        };
         /** @description The decision was recorded; the device's next poll sees it. */
         Decided: {
             headers: {
@@ -700,6 +721,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorList"];
                 };
             };
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightDeviceAuthorization: {
@@ -731,6 +753,7 @@ export interface operations {
             200: components["responses"]["Page"];
             400: components["responses"]["PageOrHostNotAllowed"];
             404: components["responses"]["Page"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     decideOnVerificationPage: {
@@ -753,6 +776,7 @@ export interface operations {
             200: components["responses"]["Page"];
             400: components["responses"]["PageOrHostNotAllowed"];
             404: components["responses"]["Page"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightVerificationPage: {
@@ -786,6 +810,7 @@ export interface operations {
             400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightApproveDevice: {
@@ -823,6 +848,7 @@ export interface operations {
             400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightDenyDevice: {
@@ -962,6 +988,7 @@ export interface operations {
             400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     clearRequests: {
@@ -976,6 +1003,7 @@ export interface operations {
             204: components["responses"]["Done"];
             400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightJournal: {
@@ -1046,6 +1074,7 @@ export interface operations {
             204: components["responses"]["Done"];
             400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightReset: {

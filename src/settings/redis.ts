@@ -39,10 +39,10 @@ export function parseRedisUrl(value: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw OptionError.at('redis', `must be a redis:// or rediss:// URL, e.g. redis://localhost:6379, got "${value}"`);
+    throw OptionError.at('redis', `must be a redis:// or rediss:// URL, e.g. redis://localhost:6379, got "${value.replace(/\/\/[^@/]*@/, '//***@')}"`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw OptionError.at('redis', `must be a redis:// or rediss:// URL, e.g. redis://localhost:6379, got ${url.protocol} (${shownUrl(url)})`);
+    throw OptionError.at('redis', `must be a redis:// or rediss:// URL, e.g. redis://localhost:6379, got "${shownUrl(url)}"`);
   }
   if (url.hostname === '') throw OptionError.at('redis', `names no host: ${shownUrl(url)}`);
   return url;
