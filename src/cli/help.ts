@@ -50,6 +50,7 @@ export const RUN_OPTIONS: readonly OptionHelp[] = [
     default: 'in memory',
   },
   { flag: '--redis-prefix P', text: ['starts every Redis key, so that sandboxes', 'can share one Redis apart'], default: DEFAULTS.redisPrefix },
+  { flag: '--workers N', text: ['processes serving the one port, on this', "machine's cores; above 1 needs --redis"], default: DEFAULTS.workers },
   { flag: '-h, --help', text: ['show this help'] },
   { flag: '-v, --version', text: ['show the version'] },
 ];

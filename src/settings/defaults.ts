@@ -32,6 +32,8 @@ export const DEFAULTS = {
   redisPrefix: 'fapi-token-sandbox:',
   /** Longest wait for Redis, at start and for each command; a request that needs it then answers 500. */
   redisTimeoutMs: 2000,
+  /** Processes serving one port (--workers); above 1 needs Redis. */
+  workers: 1,
   /** The assertion command: seconds until the assertion's exp. */
   assertionLifetimeSeconds: 60,
   /** The init command's folder. */
