@@ -6,10 +6,16 @@
  * events are handled (an unhandled one would crash the process) and reported once per outage.
  */
 import { createHash } from 'node:crypto';
-import { createClient, ErrorReply } from '@redis/client';
+import type { createClient, ErrorReply as ErrorReplyClass } from '@redis/client';
 import { StateUnavailableError } from '../unavailable.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * The client library, loaded on the first connection: a sandbox in memory never loads it (it is
+ * twice the size of the rest of the command, and the bundle leaves it out: package.json build).
+ */
+let ErrorReply: typeof ErrorReplyClass | undefined;
 
 export interface RedisConnectOptions {
   url: string;
@@ -23,9 +29,11 @@ export interface RedisConnectOptions {
 const MAX_RECONNECT_DELAY_MS = 1000;
 
 export async function connectRedis({ url, commandTimeoutMs, onStatus }: RedisConnectOptions): Promise<RedisClient> {
+  const library = await import('@redis/client');
+  ErrorReply = library.ErrorReply;
   let connected = false;
   let lost = false;
-  const client = createClient({
+  const client = library.createClient({
     url,
     disableOfflineQueue: true,
     socket: {
@@ -53,12 +61,15 @@ export async function connectRedis({ url, commandTimeoutMs, onStatus }: RedisCon
   return client.withCommandOptions({ timeout: commandTimeoutMs, rejectInFlight: true }) as unknown as RedisClient;
 }
 
+/** An error Redis replied with (only a connected client, which loaded the library, has those). */
+const isReply = (err: unknown): err is Error => ErrorReply !== undefined && err instanceof ErrorReply;
+
 /**
  * Turns a failure of the connection into StateUnavailableError; an error the server replied
  * with (a script's bug, a wrong type) stays what it is.
  */
 export function unavailable(err: unknown): never {
-  if (err instanceof ErrorReply || err instanceof StateUnavailableError) throw err;
+  if (isReply(err) || err instanceof StateUnavailableError) throw err;
   throw new StateUnavailableError((err as Error).message || String(err));
 }
 
@@ -74,7 +85,7 @@ export function luaScript(source: string): Script {
       try {
         return await client.evalSha(sha, { keys, arguments: args });
       } catch (err) {
-        if (!(err instanceof ErrorReply) || !err.message.startsWith('NOSCRIPT')) unavailable(err);
+        if (!isReply(err) || !err.message.startsWith('NOSCRIPT')) unavailable(err);
         // First use, or Redis lost its script cache (a restart, SCRIPT FLUSH).
         return client.eval(source, { keys, arguments: args }).catch(unavailable);
       }
