@@ -10,7 +10,7 @@ import { packageVersion } from '../settings/package-version.js';
 import { initSandbox } from '../init/scaffold.js';
 import { consoleLogger, type LogRecord } from '../log/logger.js';
 import { startSandbox, type StartOptions } from '../server/server.js';
-import { checkWorkers, isWorker, reportToPrimary, startWorkers, workerId, WorkerStartError } from '../server/workers.js';
+import { checkWorkers, isWorker, programArguments, reportToPrimary, startWorkers, workerId, WorkerStartError } from '../server/workers.js';
 import { DEFAULTS } from '../settings/defaults.js';
 import { helpText } from './help.js';
 import { createClientAssertion, readPrivateKey } from '../tokens/client-assertion.js';
@@ -272,7 +272,7 @@ async function main(argv: string[]): Promise<number> {
   return command === 'assertion' ? printAssertion(values) : run(startOptions(values));
 }
 
-main(process.argv.slice(2)).then(
+main(programArguments()).then(
   (code) => {
     if (code >= 0) process.exitCode = code;
   },

@@ -35,15 +35,17 @@ export function observe({ state, logger, clock }: SandboxConfig): MiddlewareHand
     });
     // The control API's own requests are not journaled; nor is an answer that the state is unavailable (the journal is that state).
     if (pathname.startsWith(`${ADMIN_BASE}/`) || notes.refusal === 'state.unavailable') return;
-    await state.journal.record({
-      time, interactionId, method: c.req.method, path: pathname + search,
-      headers: journalHeaders(c.req.raw.headers), form: journalForm(notes.form),
-      scenario: notes.scenario ?? null, status, refusal: notes.refusal ?? null, fault: notes.fault ?? null, durationMs,
-      clientCertificate: peerCertificate(transportOf(c.env)),
-    }).catch((err: unknown) => {
+    try {
+      await state.journal.record({
+        time, interactionId, method: c.req.method, path: pathname + search,
+        headers: journalHeaders(c.req.raw.headers), form: journalForm(notes.form),
+        scenario: notes.scenario ?? null, status, refusal: notes.refusal ?? null, fault: notes.fault ?? null, durationMs,
+        clientCertificate: peerCertificate(transportOf(c.env)),
+      });
+    } catch (err) {
       // The answer stands: a journal that cannot be written (shared state lost) is the operator's problem, not the client's.
       if (!(err instanceof StateUnavailableError)) throw err;
       logger({ level: 'warn', msg: 'journal entry lost', interactionId, refusal: 'state.unavailable' });
-    });
+    }
   };
 }

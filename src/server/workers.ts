@@ -32,6 +32,15 @@ export const isWorker = () => cluster.isWorker;
 /** The worker's number (1, 2, ...), for its log lines; undefined outside a worker. */
 export const workerId = () => cluster.worker?.id;
 
+/**
+ * The program's arguments. node:cluster forks a worker as `node SCRIPT ARGS`; a standalone
+ * executable is its own script, so its worker is `EXE EXE ARGS`, and the second EXE is dropped.
+ */
+export function programArguments(argv: readonly string[] = process.argv): string[] {
+  const args = argv.slice(2);
+  return cluster.isWorker && args[0] === process.execPath ? args.slice(1) : args;
+}
+
 /** From a worker: tells the primary how its start went. */
 export function reportToPrimary(report: WorkerReport): Promise<void> {
   return new Promise((resolve) => process.send!(report, undefined, undefined, () => resolve()));
