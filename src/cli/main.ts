@@ -200,8 +200,8 @@ async function run({ options, workers, generatedToken }: ReturnType<typeof start
   const sandbox =
     workers === 1
       ? await startExplained(options)
-      : await startWorkers(workers, generatedToken === undefined ? {} : { [WORKER_TOKEN_ENV]: generatedToken }, (how) =>
-          console.error(`fapi-token-sandbox: a worker exited (${how}); started another`),
+      : await startWorkers(workers, generatedToken === undefined ? {} : { [WORKER_TOKEN_ENV]: generatedToken }, (why) =>
+          console.error(`fapi-token-sandbox: ${why}`),
         ).then(({ ready, close }) => ({ ...ready, close }));
   printStart(sandbox, options, workers, generatedToken);
   stopOnSignals(sandbox);

@@ -3,7 +3,7 @@
  * connections and hands them to the workers in turn). Each worker is a whole sandbox, so with
  * more than one their state must be shared: N > 1 needs Redis. The primary serves nothing: it
  * starts the workers, waits until every one listens (or the first fails, whose one-line reason
- * it then reports), starts another when one dies, and on close stops them all.
+ * it then reports), starts another when one dies (after a pause), and on close stops them all.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { OptionError } from '../settings/errors.js';
@@ -53,18 +53,17 @@ export function checkWorkers(count: number, redis: string | undefined): void {
   }
 }
 
+/** A worker that dies after the start is started again after this pause (a crash loop stays slow). */
+const RESTART_DELAY_MS = 1000;
+
 /**
  * Forks `count` workers running this program with the same arguments (and `env` added), and
- * resolves once all listen. `onReplaced` hears of a worker that died and was started again.
+ * resolves once all listen, or rejects with the first one's failure. Later, a worker that dies is
+ * started again; `onLost` hears why (its exit, or why its new start failed).
  */
-export function startWorkers(count: number, env: Record<string, string>, onReplaced: (exit: string) => void): Promise<RunningWorkers> {
+export function startWorkers(count: number, env: Record<string, string>, onLost: (why: string) => void): Promise<RunningWorkers> {
   const workers = new Set<Worker>();
   let stopping = false;
-  const fork = () => {
-    const worker = cluster.fork(env);
-    workers.add(worker);
-    return worker;
-  };
   const close = async () => {
     stopping = true;
     await Promise.all(
@@ -79,14 +78,20 @@ export function startWorkers(count: number, env: Record<string, string>, onRepla
   return new Promise((resolve, reject) => {
     let ready: Extract<WorkerReport, { kind: 'ready' }> | undefined;
     let waiting = count;
+    const started = () => waiting === 0;
     const failed = (err: WorkerStartError) => {
       if (stopping) return;
       void close().then(() => reject(err));
     };
-    const watch = (worker: Worker) => {
+    const fork = () => {
+      const worker = cluster.fork(env);
+      workers.add(worker);
       worker.on('message', (report: WorkerReport) => {
+        if (started()) {
+          if (report.kind === 'failed') onLost(`a worker could not start again: ${report.message}`);
+          return;
+        }
         if (report.kind === 'failed') return failed(new WorkerStartError(report.message, report.exitCode));
-        if (ready !== undefined && waiting === 0) return; // a replacement
         ready ??= report;
         if (--waiting === 0) resolve({ ready, close });
       });
@@ -94,11 +99,11 @@ export function startWorkers(count: number, env: Record<string, string>, onRepla
         workers.delete(worker);
         if (stopping) return;
         const how = signal ? `signal ${signal}` : `code ${code}`;
-        if (waiting > 0) return failed(new WorkerStartError(`a worker exited (${how}) before it listened`, 1));
-        onReplaced(how);
-        watch(fork());
+        if (!started()) return failed(new WorkerStartError(`a worker exited (${how}) before it listened`, 1));
+        onLost(`a worker exited (${how}); starting another`);
+        setTimeout(() => stopping || fork(), RESTART_DELAY_MS);
       });
     };
-    for (let i = 0; i < count; i++) watch(fork());
+    for (let i = 0; i < count; i++) fork();
   });
 }

@@ -1,7 +1,8 @@
 /**
  * --workers 2 on Redis: two processes behind one port, connections spread between them, one
  * sandbox to a client (a jti used through one worker is refused through the other); the start-up
- * lines come once; SIGTERM to the primary stops the workers too, and it exits 0.
+ * lines come once; a worker that dies is replaced; SIGTERM to the primary stops the workers too,
+ * and it exits 0.
  */
 import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
@@ -44,7 +45,7 @@ const isAlive = (pid: number) => {
 };
 
 describe('fapi-token-sandbox --workers 2 --redis URL', () => {
-  it('spreads connections over two workers that answer as one sandbox, prints its start once, and stops them on SIGTERM', async () => {
+  it('spreads connections over two workers that answer as one sandbox, prints its start once, replaces one that dies, and stops them on SIGTERM', async () => {
     requireTool('pgrep', 'procps');
     const issuer = 'http://sandbox.test';
     const port = await freePort();
@@ -73,13 +74,27 @@ describe('fapi-token-sandbox --workers 2 --redis URL', () => {
       expect(s.output().match(/listening on/g)).toHaveLength(1);
       expect(s.output()).toContain('workers:        2 processes on one port');
 
+      // A worker that dies is started again, and the sandbox goes on answering meanwhile.
+      process.kill(workerPids[0]!, 'SIGKILL');
+      const deadline = Date.now() + 10_000;
+      let workersNow = workerPids;
+      while (Date.now() < deadline) {
+        expect((await tokenOnNewConnection(s.url, await pkjwtForm(issuer))).status).toBe(200);
+        workersNow = execFileSync('pgrep', ['-P', String(s.child.pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+        if (workersNow.length === 2 && !workersNow.includes(workerPids[0]!)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(workersNow).toHaveLength(2);
+      expect(workersNow).not.toContain(workerPids[0]);
+      expect(s.errors()).toContain('fapi-token-sandbox: a worker exited (signal SIGKILL); starting another');
+
       const code = await new Promise<number | null>((resolve) => {
         s.child.once('exit', (c) => resolve(c));
         s.child.kill('SIGTERM');
       });
       expect(code).toBe(0);
       await new Promise((r) => setTimeout(r, 100));
-      expect(workerPids.filter(isAlive)).toEqual([]);
+      expect([...workerPids, ...workersNow].filter(isAlive)).toEqual([]);
     } finally {
       if (!exited) await s.stop();
     }
