@@ -1,7 +1,7 @@
 /**
  * `npm run bench:redis`: the token's cost with the state in Redis (issue 15), on a local
  * redis-server the bench starts (Debian's, as the tests use). One run after another with the same
- * load settings as `npm run bench`: the success path in memory (the reference), the success path
+ * load settings as `npm run bench`: the floor (bench/floor-node.ts), the success path in memory, the success path
  * on Redis, the forced-scenario path on Redis, and the success path on Redis with --workers 2.
  * For each, the CPU per request of the sandbox's processes and of redis-server, the scripts each
  * request ran (one round trip each: every state operation on the token path is one script) and
@@ -13,7 +13,7 @@ import { createClient } from '@redis/client';
 import { freePort } from '../test/support/ports.js';
 import { startRedis } from '../test/support/redis.js';
 import { loadProblems, measureLoad, type LoadRequest, type LoadResult } from './load.js';
-import { ROOT, SANDBOX_CLI } from './paths.js';
+import { FLOOR_NODE_SERVER, ROOT, SANDBOX_CLI } from './paths.js';
 import { cpuSeconds, treeCpuSeconds, treePeakRssMb } from './proc.js';
 import { machine } from './report.js';
 import { AssertionBodies } from './request-bodies.js';
@@ -54,10 +54,12 @@ async function main(): Promise<number> {
   await bodies.ensure(5_000);
   let fastest = 0;
 
-  const measure = async (label: string, args: string[], request: LoadRequest, topUp: boolean): Promise<RedisRun> => {
+  /** `args`: the sandbox's, after its --port; `script`: another server than the sandbox, given the port. */
+  const measure = async (label: string, args: string[], request: LoadRequest, topUp: boolean, script?: string): Promise<RedisRun> => {
     await admin.flushAll(); // the replay store of the run before would refuse this run's bodies
     log(`${label}: starting`);
-    const server = await startServer({ label, command: process.execPath, args: [SANDBOX_CLI, '--port', String(port), ...args], port, probe: request });
+    const command = script === undefined ? [SANDBOX_CLI, '--port', String(port), ...args] : [script, String(port)];
+    const server = await startServer({ label, command: process.execPath, args: command, port, probe: request });
     try {
       let serverCpu = 0;
       let redisCpu = 0;
@@ -98,6 +100,7 @@ async function main(): Promise<number> {
   const runs: RedisRun[] = [];
   const problems: string[] = [];
   try {
+    runs.push(await measure('node:http + ES256 verify + sign (floor)', [], { headers: {}, body: bodies.source(false), expectedStatus: 200 }, false, FLOOR_NODE_SERVER));
     runs.push(await measure('in memory: private_key_jwt → signed token', [], success(), true));
     runs.push(await measure('on Redis: private_key_jwt → signed token', onRedis, success(), true));
     runs.push(await measure('on Redis: Prefer: code=429', onRedis, { headers: { prefer: 'code=429' }, body: bodies.source(false), expectedStatus: 429 }, false));
@@ -120,6 +123,10 @@ async function main(): Promise<number> {
         `| ${r.label} | ${r.expectedStatus} | ${fixed(r.load.rps)} | ${fixed(r.load.p50Ms)} | ${fixed(r.load.p99Ms)} | ${fixed(r.serverCpuUsPerRequest)} | ` +
         `${fixed(r.redisCpuUsPerRequest)} | ${fixed(r.redisScriptsPerRequest, 2)} | ${fixed(r.redisCommandsPerRequest, 2)} | ${fixed(r.peakRssMb)} |`,
     ),
+    '',
+    `Sandbox CPU per token / the floor's: in memory ${fixed(runs[1]!.serverCpuUsPerRequest / runs[0]!.serverCpuUsPerRequest, 2)}x, ` +
+      `on Redis ${fixed(runs[2]!.serverCpuUsPerRequest / runs[0]!.serverCpuUsPerRequest, 2)}x ` +
+      `(and redis-server's ${fixed(runs[2]!.redisCpuUsPerRequest)} µs for its ${fixed(runs[2]!.redisScriptsPerRequest, 2)} scripts).`,
   ].join('\n');
   process.stdout.write(`\n${report}\n\n`);
   writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), machine: m, settings: LOAD, runs, problems, report }, null, 2)}\n`);
