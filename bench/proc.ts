@@ -30,3 +30,20 @@ export function machineBusySeconds(): number {
   const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
   return (user! + nice! + system! + irq! + softirq! + steal!) / USER_HZ;
 }
+
+/** A process and its children (a --workers primary and its workers), from /proc/PID/task/PID/children. */
+function tree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // gone, or a kernel without the children file: the process alone
+  }
+  return [pid, ...children.flatMap(tree)];
+}
+
+/** CPU time of a process and its living children, in seconds. */
+export const treeCpuSeconds = (pid: number) => tree(pid).reduce((sum, p) => sum + cpuSeconds(p), 0);
+
+/** The peak resident set sizes of a process and its living children, summed, in MB. */
+export const treePeakRssMb = (pid: number) => tree(pid).reduce((sum, p) => sum + peakRssMb(p), 0);

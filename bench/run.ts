@@ -11,7 +11,7 @@ import { realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { freePort } from '../test/support/ports.js';
 import { measureLoad, type LoadRequest, type LoadResult } from './load.js';
-import { BARE_NODE_SERVER, PRISM, PROFILES_DIR, REPLAY_MEMORY_SCRIPT, RESULTS_FILE, SANDBOX_CLI, TOKEN_DOCUMENT } from './paths.js';
+import { BARE_NODE_SERVER, FLOOR_NODE_SERVER, PRISM, PROFILES_DIR, REPLAY_MEMORY_SCRIPT, RESULTS_FILE, SANDBOX_CLI, TOKEN_DOCUMENT } from './paths.js';
 import type { ReplayMemoryReport } from './replay-memory.js';
 import { machineBusySeconds } from './proc.js';
 import { contendedRuns, machine, markdownReport, ratios, runProblems, targets, type RunId, type RunRecord } from './report.js';
@@ -149,6 +149,10 @@ async function main(): Promise<number> {
   const runs: RunRecord[] = [];
   const barePort = await freePort();
   runs.push(await measure({ id: 'bare-node', label: 'bare node:http (ceiling)', args: [BARE_NODE_SERVER, String(barePort)], port: barePort, request: sameRequest() }));
+  const floorPort = await freePort();
+  runs.push(
+    await measure({ id: 'floor', label: 'node:http + ES256 verify + sign (floor)', args: [FLOOR_NODE_SERVER, String(floorPort)], port: floorPort, request: sameRequest() }),
+  );
 
   const prismPort = await freePort();
   const prismArgs = [realpathSync(PRISM), 'mock', TOKEN_DOCUMENT, '-v', 'silent', '-h', HOST, '-p', String(prismPort)];

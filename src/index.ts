@@ -1,5 +1,5 @@
 /** The public API of fapi-token-sandbox. */
-export { createApp, type SandboxApp } from './app/app.js';
+export { createApp, createSharedApp, type SandboxApp } from './app/app.js';
 export { startSandbox, type RunningSandbox, type StartOptions } from './server/server.js';
 export { DEFAULTS } from './settings/defaults.js';
 export type { SandboxOptions } from './settings/options.js';

@@ -1,8 +1,13 @@
-/** createApp(options): the sandbox as a Hono app, usable in-process through app.fetch. */
+/**
+ * createApp(options): the sandbox as a Hono app, usable in-process through app.fetch.
+ * createSharedApp(options): the same, connected first to the shared state when `redis` is given.
+ */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { SandboxConfig } from '../oauth/services.js';
 import { resolveConfig, type SandboxOptions } from '../settings/options.js';
+import { connectShared } from '../settings/redis.js';
+import { StateUnavailableError } from '../state/index.js';
 import { allowedHosts } from '../http/allowed-hosts.js';
 import { cors, routeMethods } from '../http/cors.js';
 import { transportOf } from '../http/exchange.js';
@@ -17,6 +22,8 @@ import { tokenHandler } from '../routes/token.js';
 import { verificationHandlers } from '../routes/verification.js';
 import { jwksHandler, metadataHandler } from '../routes/wellknown.js';
 
+const STATE_UNAVAILABLE = "The sandbox's shared state (Redis) is unavailable; try again";
+
 export type SandboxApp = Hono<ObservedEnv> & { readonly config: SandboxConfig };
 
 /**
@@ -24,7 +31,25 @@ export type SandboxApp = Hono<ObservedEnv> & { readonly config: SandboxConfig };
  * endpoint URLs follow them. In-process (app.fetch) there are none.
  */
 export function createApp(options: SandboxOptions = {}, listeners: Readonly<Listeners> = {}): SandboxApp {
-  const config: SandboxConfig = Object.freeze({ ...resolveConfig(options), listeners });
+  return appOf(Object.freeze({ ...resolveConfig(options), listeners }));
+}
+
+/**
+ * createApp, after connecting to Redis when `redis` is given (an OptionError when it cannot):
+ * its state is shared, and so is its signing key unless `signingKeyFile` is given. Close the
+ * connection with `app.config.state.close()` (startSandbox's close() does).
+ */
+export async function createSharedApp(options: SandboxOptions = {}, listeners: Readonly<Listeners> = {}): Promise<SandboxApp> {
+  const shared = await connectShared(options);
+  try {
+    return appOf(Object.freeze({ ...resolveConfig(options, shared), listeners }));
+  } catch (err) {
+    await shared?.state.close();
+    throw err;
+  }
+}
+
+function appOf(config: SandboxConfig): SandboxApp {
   const token = tokenHandler(config);
   const metadata = metadataHandler(config);
   const jwks = jwksHandler(config);
@@ -63,8 +88,14 @@ export function createApp(options: SandboxOptions = {}, listeners: Readonly<List
     return errorList(404, [`Not found: ${c.req.method} ${new URL(c.req.url).pathname}`], c.get('interactionId'));
   });
   app.onError((err, c) => {
+    const interactionId = c.get('interactionId') ?? randomUUID();
+    // Documented (openapi: InternalServerError, StateUnavailable); the log line carries the code.
+    if (err instanceof StateUnavailableError) {
+      c.get('notes').refusal = 'state.unavailable';
+      return errorList(500, [STATE_UNAVAILABLE], interactionId);
+    }
     console.error(`[fapi-token-sandbox] unexpected error: ${err instanceof Error ? err.stack : String(err)}`);
-    return errorList(500, ['Internal Server Error'], c.get('interactionId') ?? randomUUID());
+    return errorList(500, ['Internal Server Error'], interactionId);
   });
   return Object.assign(app, { config });
 }

@@ -56,6 +56,14 @@ export const RUN_OPTIONS: readonly OptionHelp[] = [
   { flag: '--no-admin', text: ['turn the control API off'] },
   { flag: '--cors ORIGINS', text: ['let browser scripts on these origins call', 'the sandbox: comma-separated, e.g.', 'http://localhost:3000, or *'], default: 'no CORS' },
   { flag: '--report-rules FILE', text: ["YAML changes to the report's rules", '(severity, thresholds per finding code)'], default: 'the built-in table' },
+  {
+    flag: '--redis URL',
+    text: ['keep the state in Redis (redis:// or', 'rediss://), shared by every sandbox using', 'it: replicas answer as one'],
+    env: 'SANDBOX_REDIS_URL',
+    default: 'in memory',
+  },
+  { flag: '--redis-prefix P', text: ['starts every Redis key, so that sandboxes', 'can share one Redis apart'], default: DEFAULTS.redisPrefix },
+  { flag: '--workers N', text: ['processes serving the one port, on this', "machine's cores; above 1 needs --redis"], default: DEFAULTS.workers },
   { flag: '-h, --help', text: ['show this help'] },
   { flag: '-v, --version', text: ['show the version'] },
 ];

@@ -5,10 +5,12 @@ import { parseArgs } from 'node:util';
 import { ConfigError, OptionError } from '../settings/errors.js';
 import { isLoopback } from '../http/network.js';
 import { parseRateLimit } from '../settings/control.js';
+import { parseRedisUrl, shownUrl } from '../settings/redis.js';
 import { packageVersion } from '../settings/package-version.js';
 import { initSandbox } from '../init/scaffold.js';
-import { consoleLogger } from '../log/logger.js';
+import { consoleLogger, type LogRecord } from '../log/logger.js';
 import { startSandbox, type StartOptions } from '../server/server.js';
+import { checkWorkers, isWorker, programArguments, reportToPrimary, startWorkers, workerId, WorkerStartError } from '../server/workers.js';
 import { DEFAULTS } from '../settings/defaults.js';
 import { helpText } from './help.js';
 import { createClientAssertion, readPrivateKey } from '../tokens/client-assertion.js';
@@ -66,6 +68,9 @@ function parse(argv: string[]) {
         url: { type: 'string' },
         format: { type: 'string' },
         'fail-on': { type: 'string' },
+        redis: { type: 'string' },
+        'redis-prefix': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -106,11 +111,15 @@ function printInit(dir: string): number {
   return 0;
 }
 
-/** The admin token `generate` asks for a fresh random one, shown once at start (e.g. in `docker logs`). */
-const generateToken = (value: string | undefined) => (value === 'generate' ? randomBytes(32).toString('base64url') : undefined);
+/** Where the primary of --workers gives its workers the admin token it generated, so that all have the one it printed. */
+const WORKER_TOKEN_ENV = 'FAPI_SANDBOX_GENERATED_ADMIN_TOKEN';
 
-/** The options, and the admin token to show when it was generated. */
-function startOptions(values: Values): { options: StartOptions; generatedToken?: string } {
+/** The admin token `generate` asks for a fresh random one, shown once at start (e.g. in `docker logs`). */
+const generateToken = (value: string | undefined) =>
+  value === 'generate' ? (process.env[WORKER_TOKEN_ENV] || randomBytes(32).toString('base64url')) : undefined;
+
+/** The options, how many worker processes, and the admin token to show when it was generated. */
+function startOptions(values: Values): { options: StartOptions; workers: number; generatedToken?: string } {
   const env = process.env;
   const host = values.host ?? (env.HOST || DEFAULTS.host);
   if (host.trim() === '') throw new UsageError('--host must not be empty');
@@ -151,15 +160,71 @@ function startOptions(values: Values): { options: StartOptions; generatedToken?:
     allowedHosts: (values['allowed-hosts'] ?? env.SANDBOX_ALLOWED_HOSTS)?.split(','),
     cors: values.cors,
     reportRulesFile: values['report-rules'],
-    logger: consoleLogger(),
+    redis: values.redis ?? (env.SANDBOX_REDIS_URL || undefined),
+    redisPrefix: values['redis-prefix'],
+    logger: workerLogger(),
   };
-  return { options, generatedToken };
+  return { options, workers: whole(values.workers, '--workers') ?? DEFAULTS.workers, generatedToken };
 }
 
-async function run({ options, generatedToken }: ReturnType<typeof startOptions>): Promise<number> {
+/** The console logger; a worker's records say which worker wrote them. */
+function workerLogger() {
+  const logger = consoleLogger();
+  const worker = workerId();
+  return worker === undefined ? logger : (record: LogRecord) => logger({ ...record, worker });
+}
+
+/** The line and exit code a failure ends the program with: one line for a mistake of the user's. */
+function explain(err: unknown): { message: string; exitCode: number } {
+  if (err instanceof WorkerStartError) return { message: err.message, exitCode: err.exitCode };
+  if (err instanceof UsageError || err instanceof ReportUsageError || err instanceof ConfigError || err instanceof OptionError) return { message: err.message, exitCode: 2 };
+  return { message: `unexpected failure: ${err instanceof Error ? err.stack : String(err)}`, exitCode: 1 };
+}
+
+/** A worker of --workers: starts, tells the primary how that went, and serves until told to stop. */
+async function runWorker(options: StartOptions): Promise<number> {
   let sandbox;
   try {
-    sandbox = await startSandbox(options);
+    sandbox = await startExplained(options);
+  } catch (err) {
+    const { message, exitCode } = explain(err);
+    await reportToPrimary({ kind: 'failed', message, exitCode });
+    return exitCode;
+  }
+  await reportToPrimary({ kind: 'ready', url: sandbox.url, mtlsUrl: sandbox.mtlsUrl, scenarios: sandbox.scenarios });
+  stopOnSignals(sandbox);
+  return -1;
+}
+
+function stopOnSignals(sandbox: { close(): Promise<void> }) {
+  const stop = () => {
+    sandbox.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function run({ options, workers, generatedToken }: ReturnType<typeof startOptions>): Promise<number> {
+  checkWorkers(workers, options.redis);
+  if (isWorker()) return runWorker(options);
+  const sandbox =
+    workers === 1
+      ? await startExplained(options)
+      : await startWorkers(workers, generatedToken === undefined ? {} : { [WORKER_TOKEN_ENV]: generatedToken }, (why) =>
+          console.error(`fapi-token-sandbox: ${why}`),
+        ).then(({ ready, close }) => ({ ...ready, close }));
+  printStart(sandbox, options, workers, generatedToken);
+  stopOnSignals(sandbox);
+  return -1; // keep running
+}
+
+/** startSandbox, its listening errors said in the user's terms. */
+async function startExplained(options: StartOptions) {
+  try {
+    return await startSandbox(options);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const port = (err as { port?: number }).port ?? options.port;
@@ -170,7 +235,16 @@ async function run({ options, generatedToken }: ReturnType<typeof startOptions>)
     if (code === 'EACCES') throw new UsageError(`no permission to listen on port ${port}; use a port above 1023`);
     throw err;
   }
+}
 
+interface Started {
+  url: string;
+  mtlsUrl?: string;
+  scenarios: string[];
+}
+
+/** The start-up lines, printed once (by the primary of --workers). */
+function printStart(sandbox: Started, options: StartOptions, workers: number, generatedToken: string | undefined) {
   if (!isLoopback(options.host!)) {
     console.warn(`warning: listening on ${options.host}, not loopback: anyone who can reach this machine can use the sandbox`);
   }
@@ -185,19 +259,13 @@ async function run({ options, generatedToken }: ReturnType<typeof startOptions>)
   }
   if (options.cors !== undefined) console.log(`  CORS allowed:   ${options.cors}`);
   if (options.contract !== undefined) console.log(`  contract:       ${options.contract} (reloaded when it changes)`);
+  if (options.redis !== undefined) {
+    console.log(`  shared state:   ${shownUrl(parseRedisUrl(options.redis))} (key prefix ${options.redisPrefix ?? DEFAULTS.redisPrefix})`);
+  }
   const hosts = options.allowedHosts?.map((h) => h.trim()).filter((h) => h !== '') ?? [];
   if (hosts.length > 0) console.log(`  hosts served:   ${hosts.includes('*') ? 'any' : `${hosts.join(', ')} and loopback names`}`);
+  if (workers > 1) console.log(`  workers:        ${workers} processes on one port`);
   console.log(`  scenarios (${sandbox.scenarios.length}): ${sandbox.scenarios.join(', ') || '(none)'}`);
-
-  const stop = () => {
-    sandbox.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return -1; // keep running
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -222,18 +290,16 @@ async function main(argv: string[]): Promise<number> {
   return command === 'assertion' ? printAssertion(values) : run(startOptions(values));
 }
 
-main(process.argv.slice(2)).then(
+main(programArguments()).then(
   (code) => {
     if (code >= 0) process.exitCode = code;
   },
-  (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ReportUsageError || err instanceof ConfigError || err instanceof OptionError) {
-      console.error(`fapi-token-sandbox: ${err.message}`);
-      if (err instanceof UsageError) console.error(`Run ${printedCommand('fapi-token-sandbox')} --help for the options.`);
-      process.exitCode = 2;
-      return;
-    }
-    console.error(`fapi-token-sandbox: unexpected failure: ${err instanceof Error ? err.stack : String(err)}`);
-    process.exitCode = 1;
+  async (err: unknown) => {
+    const { message, exitCode } = explain(err);
+    // A worker's failure is the primary's to say, once.
+    if (isWorker()) await reportToPrimary({ kind: 'failed', message, exitCode });
+    else console.error(`fapi-token-sandbox: ${message}`);
+    if (err instanceof UsageError && !isWorker()) console.error(`Run ${printedCommand('fapi-token-sandbox')} --help for the options.`);
+    process.exitCode = exitCode;
   },
 );

@@ -740,6 +740,27 @@ export interface components {
                 "text/html": string;
             };
         };
+        /**
+         * @description The shared state (Redis, with `--redis`) did not answer within its timeout (2 s), or the
+         *     connection to it is lost; the refusal code is `state.unavailable`. The sandbox reconnects
+         *     by itself, and the same request then succeeds.
+         */
+        StateUnavailable: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "The sandbox's shared state (Redis) is unavailable; try again"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorList"];
+            };
+        };
         /** @description The decision was recorded; the device's next poll sees it. */
         Decided: {
             headers: {
@@ -884,6 +905,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorList"];
                 };
             };
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightDeviceAuthorization: {
@@ -915,6 +937,7 @@ export interface operations {
             200: components["responses"]["Page"];
             400: components["responses"]["PageOrHostNotAllowed"];
             404: components["responses"]["Page"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     decideOnVerificationPage: {
@@ -937,6 +960,7 @@ export interface operations {
             200: components["responses"]["Page"];
             400: components["responses"]["PageOrHostNotAllowed"];
             404: components["responses"]["Page"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightVerificationPage: {
@@ -970,6 +994,7 @@ export interface operations {
             400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightApproveDevice: {
@@ -1007,6 +1032,7 @@ export interface operations {
             400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightDenyDevice: {
@@ -1146,6 +1172,7 @@ export interface operations {
             400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     clearRequests: {
@@ -1160,6 +1187,7 @@ export interface operations {
             204: components["responses"]["Done"];
             400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightJournal: {
@@ -1339,6 +1367,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightReport: {
@@ -1409,6 +1438,7 @@ export interface operations {
             204: components["responses"]["Done"];
             400: components["responses"]["HostNotAllowed"];
             401: components["responses"]["Unauthorized"];
+            500: components["responses"]["StateUnavailable"];
         };
     };
     preflightReset: {

@@ -175,7 +175,8 @@ export interface components {
         };
         /**
          * @description Internal Server Error. The provider documents no body; the sandbox sends a JSON error list
-         *     that clients must not rely on.
+         *     that clients must not rely on. The sandbox also answers 500 when its shared state (Redis,
+         *     with `--redis`) is unavailable (refusal code `state.unavailable`).
          */
         InternalServerError: {
             headers: {

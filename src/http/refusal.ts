@@ -17,6 +17,7 @@ export const REFUSAL_CODES = {
   'route.not_found': 'no endpoint at this method and path',
   'control.unauthorized': 'a control API call without the admin bearer token, or with another one',
   'report.query': 'GET /__sandbox/report with a format other than json and junit, or a since that is not an RFC 3339 date-time',
+  'state.unavailable': 'the shared state (Redis, --redis) did not answer within its timeout, or the connection to it is lost (500)',
   'scenario.unknown': 'x-sandbox-scenario or Prefer names no loaded scenario or documented example',
   'scenario.fault_needs_connection': 'a transport fault asked of an in-process app.fetch call, which has no connection',
   rate_limit: "the client_id's requests in the rate-limit window are used up",

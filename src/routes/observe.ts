@@ -9,6 +9,7 @@ import type { SandboxConfig } from '../oauth/services.js';
 import { transportOf, type RequestNotes } from '../http/exchange.js';
 import { peerCertificate } from '../clients/peer-certificate.js';
 import { journalForm, journalHeaders } from '../http/redact.js';
+import { StateUnavailableError } from '../state/index.js';
 
 export const ADMIN_BASE = '/__sandbox';
 
@@ -40,16 +41,23 @@ export function observe({ state, logger, clock }: SandboxConfig): MiddlewareHand
       client: notes.clientId ?? notes.form?.client_id, scenario: notes.scenario, fault: notes.fault, status, ms: durationMs,
       refusal: notes.refusal, host: notes.refusedHost,
     });
-    if (pathname.startsWith(`${ADMIN_BASE}/`)) return;
-    await state.journal.record({
-      time, interactionId, method: c.req.method, path: pathname + search,
-      headers: journalHeaders(c.req.raw.headers), form: journalForm(notes.form),
-      scenario: notes.scenario ?? null, status, refusal: notes.refusal ?? null, fault: notes.fault ?? null, durationMs,
-      clientCertificate: peerCertificate(transportOf(c.env)),
-      clientId: notes.clientId ?? notes.form?.client_id ?? null, error: notes.error ?? null,
-      retryAfter: retryAfterSeconds(c.res.headers.get('retry-after'), clock.now()),
-      assertion: notes.assertion ?? null, token: notes.token ?? null, sequenceKey: notes.sequenceKey ?? null,
-      userCode: notes.userCode ?? null,
-    });
+    // The control API's own requests are not journaled; nor is an answer that the state is unavailable (the journal is that state).
+    if (pathname.startsWith(`${ADMIN_BASE}/`) || notes.refusal === 'state.unavailable') return;
+    try {
+      await state.journal.record({
+        time, interactionId, method: c.req.method, path: pathname + search,
+        headers: journalHeaders(c.req.raw.headers), form: journalForm(notes.form),
+        scenario: notes.scenario ?? null, status, refusal: notes.refusal ?? null, fault: notes.fault ?? null, durationMs,
+        clientCertificate: peerCertificate(transportOf(c.env)),
+        clientId: notes.clientId ?? notes.form?.client_id ?? null, error: notes.error ?? null,
+        retryAfter: retryAfterSeconds(c.res.headers.get('retry-after'), clock.now()),
+        assertion: notes.assertion ?? null, token: notes.token ?? null, sequenceKey: notes.sequenceKey ?? null,
+        userCode: notes.userCode ?? null,
+      });
+    } catch (err) {
+      // The answer stands: a journal that cannot be written (shared state lost) is the operator's problem, not the client's.
+      if (!(err instanceof StateUnavailableError)) throw err;
+      logger({ level: 'warn', msg: 'journal entry lost', interactionId, refusal: 'state.unavailable' });
+    }
   };
 }

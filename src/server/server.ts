@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { createApp } from '../app/app.js';
+import { createSharedApp, type SandboxApp } from '../app/app.js';
 import type { Listeners } from '../oauth/endpoints.js';
 import { allowHost } from '../settings/allowed-hosts.js';
 import { DEFAULT_CONNECTION_LIMITS, guardClientErrors, invalidRequestResponse, serverOptions, type ConnectionLimits } from './connection-limits.js';
@@ -92,8 +92,17 @@ const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 export async function startSandbox(options: StartOptions = {}): Promise<RunningSandbox> {
   const listeners: Listeners = {};
-  const app = createApp(options, listeners);
   const host = options.host ?? DEFAULTS.host;
+  const app = await createSharedApp(options, listeners);
+  try {
+    return await serve(app, listeners, host, options);
+  } catch (err) {
+    await app.config.state.close();
+    throw err;
+  }
+}
+
+async function serve(app: SandboxApp, listeners: Listeners, host: string, options: StartOptions): Promise<RunningSandbox> {
   checkAdminExposure(host, app.config);
   const tls = options.tlsPort === undefined ? undefined : tlsOptions(options);
 
@@ -128,6 +137,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     close: async () => {
       watcher?.close();
       await Promise.all([closeServer(http), ...(https ? [closeServer(https)] : [])]);
+      await app.config.state.close();
     },
   };
 }

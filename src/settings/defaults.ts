@@ -30,6 +30,12 @@ export const DEFAULTS = {
   journalSize: 500,
   /** Used assertion jti values remembered at most. */
   replayCapacity: 100_000,
+  /** Starts every key of the shared state in Redis. */
+  redisPrefix: 'fapi-token-sandbox:',
+  /** Longest wait for Redis, at start and for each command; a request that needs it then answers 500. */
+  redisTimeoutMs: 2000,
+  /** Processes serving one port (--workers); above 1 needs Redis. */
+  workers: 1,
   /** The assertion command: seconds until the assertion's exp. */
   assertionLifetimeSeconds: 60,
   /** The init command's folder. */

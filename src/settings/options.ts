@@ -22,12 +22,13 @@ import { DEFAULTS } from './defaults.js';
 import { ConfigError, OptionError } from './errors.js';
 import type { SandboxConfig } from '../oauth/services.js';
 import { resolveControl, type ControlOptions } from './control.js';
+import type { RedisOptions, SharedResources } from './redis.js';
 import { wholeNumber } from './numbers.js';
 import { loadScenarioDir, shippedScenariosDir } from './scenario-files.js';
 import { loadReportRules } from './report-rules-file.js';
 import { reportRules } from '../report/rules.js';
 import { readConfigFile } from './yaml-file.js';
-import { resolveProfile, withinProfile } from './profile.js';
+import { resolveProfile, tokenSigningAlgFor, withinProfile } from './profile.js';
 import type { Profile, ProfileName } from '../oauth/profiles.js';
 
 /** The demo PKI's files: the defaults of --tls-client-ca, --tls-cert and --tls-key. */
@@ -37,7 +38,7 @@ export const demoPki = () => ({
   serverKey: shippedFile('demo/pki/server.key'),
 });
 
-export interface SandboxOptions extends ControlOptions {
+export interface SandboxOptions extends ControlOptions, RedisOptions {
   /**
    * The provider's document (OpenAPI 3.1, YAML or JSON) POST /token is served from: its request
    * rules, statuses, examples and headers; default: the shipped openapi/token.yaml.
@@ -90,7 +91,7 @@ export interface SandboxOptions extends ControlOptions {
   deviceCodeLifetimeSeconds?: number;
   /** Largest request body read, in bytes (default 65536); a larger one is answered 400 invalid_request. */
   maxBodyBytes?: number;
-  /** How many used assertion jti values to remember at most (default 100,000). */
+  /** How many used assertion jti values to remember at most (default 100,000); in Redis each is kept until it expires. */
   replayCapacity?: number;
   /** Origins whose browser scripts may call the sandbox (CORS): `*`, or a list such as http://localhost:3000. Default: none. */
   cors?: string | readonly string[];
@@ -117,12 +118,17 @@ function readSigningKey(file: string): SigningKey {
   }
 }
 
-/** The key that signs access tokens: the given one, or one generated for the profile's first algorithm (else ES256). */
-function tokenSigningKey(options: SandboxOptions, profile: Profile): SigningKey {
+/**
+ * The key that signs access tokens: the given one, else the one the replicas share (`sharedKey`,
+ * when the state is in Redis), else one generated (settings/profile.ts tokenSigningAlgFor says its
+ * algorithm). Whichever it is, the profile's algorithms bound it.
+ */
+function tokenSigningKey(options: SandboxOptions, profile: Profile, sharedKey: SigningKey | undefined): SigningKey {
   const algs = profile.tokenSigningAlgs;
-  const key = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : generateSigningKey(options.signingAlg ?? algs?.[0] ?? DEFAULTS.signingAlg);
+  const key = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : (sharedKey ?? generateSigningKey(tokenSigningAlgFor(options)));
   if (algs && !algs.includes(key.alg)) {
-    throw OptionError.at(options.signingKeyFile ? 'signingKeyFile' : 'signingAlg', `signs ${key.alg}; the ${profile.name} profile allows ${algs.join(', ')} only`);
+    const option = options.signingKeyFile ? 'signingKeyFile' : sharedKey ? 'redis' : 'signingAlg';
+    throw OptionError.at(option, `${sharedKey ? "gives the replicas' shared signing key, which" : ''} signs ${key.alg}; the ${profile.name} profile allows ${algs.join(', ')} only`);
   }
   return key;
 }
@@ -151,9 +157,15 @@ function normaliseIssuer(issuer: string): string {
   return url.href.replace(/\/$/, '');
 }
 
-/** Builds the configuration, throwing a ConfigError for any mistake in the inputs. */
-/** The services and settings of `options`, checked; app/ adds the listeners. */
-export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig, 'listeners'> {
+/**
+ * The services and settings of `options`, checked (a ConfigError or OptionError for any mistake);
+ * app/ adds the listeners. With `redis`, `shared` is what connecting to it gave (settings/redis.ts
+ * connectShared, run first because it is asynchronous).
+ */
+export function resolveConfig(options: SandboxOptions = {}, shared?: SharedResources): Omit<SandboxConfig, 'listeners'> {
+  if (options.redis !== undefined && shared === undefined) {
+    throw OptionError.at('redis', 'is connected to before the app is built: use startSandbox or createSharedApp (createApp is synchronous)');
+  }
   const contract = loadTokenContract(options.contract);
   const scenariosDir = options.scenarios ? undefined : (options.scenariosDir ?? shippedScenariosDir());
   const scenarios = options.scenarios ?? loadScenarioDir(scenariosDir!, contract);
@@ -170,10 +182,10 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
     jwksTimeoutMs: wholeNumber('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs),
   };
   const lifetime = withinProfile(profile, 'tokenLifetimeSeconds', wholeNumber('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULTS.tokenLifetimeSeconds, 1));
-  const signingKey = tokenSigningKey(options, profile);
+  const signingKey = tokenSigningKey(options, profile, shared?.signingKey);
   const fixedIssuer = options.issuer === undefined ? undefined : normaliseIssuer(options.issuer);
   const control = resolveControl(options);
-  const state = memoryState({
+  const state = shared?.state ?? memoryState({
     journalSize: wholeNumber('journalSize', options.journalSize, DEFAULTS.journalSize, 1),
     replayCapacity: wholeNumber('replayCapacity', options.replayCapacity, DEFAULTS.replayCapacity, 1),
   });
@@ -184,7 +196,7 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
     dpop: {
       algs: profile.dpopAlgs,
       clockSkewSeconds: policy.clockSkewSeconds,
-      ...(options.dpopNonce ? { nonces: dpopNonces(randomBytes(32)) } : {}),
+      ...(options.dpopNonce ? { nonces: dpopNonces(shared?.dpopNonceSecret ?? randomBytes(32)) } : {}),
     },
     state,
     clock,

@@ -43,6 +43,34 @@ export function isUserCodeShape(normalised: string): boolean {
   return normalised.length === USER_CODE_LENGTH && [...normalised].every((c) => USER_CODE_ALPHABET.includes(c));
 }
 
+/** One draw of a user code; the store makes sure it is not in use. */
+export function randomUserCode(): string {
+  let code = '';
+  for (let i = 0; i < USER_CODE_LENGTH; i++) code += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
+  return code;
+}
+
+/** A new pending authorization, with a fresh device code and the given user code. */
+export function newAuthorization(request: DeviceRequest, userCode: string, lifetimeSeconds: number, nowMs: number): DeviceAuthorization {
+  return {
+    ...request,
+    deviceCode: randomBytes(32).toString('base64url'),
+    userCode,
+    issuedAtMs: nowMs,
+    expiresAtMs: nowMs + lifetimeSeconds * 1000,
+    polls: 0,
+    status: 'pending',
+  };
+}
+
+/** The outcome of a decision on `a` as it is at `nowMs`, and the authorization afterwards when decided. */
+export function decideDevice(a: DeviceAuthorization | undefined, decision: DeviceDecision, nowMs: number): { result: DecideResult; next?: DeviceAuthorization } {
+  if (!a) return { result: 'unknown' };
+  if (nowMs >= a.expiresAtMs) return { result: 'expired' };
+  if (a.status !== 'pending') return { result: 'already-decided' };
+  return { result: 'decided', next: { ...a, status: decision } };
+}
+
 export function memoryDeviceCodeStore(capacity = DEFAULT_DEVICE_CAPACITY): DeviceCodeStore & { clear(): void } {
   const byDevice = new Map<string, DeviceAuthorization>();
   const byUser = new Map<string, DeviceAuthorization>();
@@ -67,8 +95,7 @@ export function memoryDeviceCodeStore(capacity = DEFAULT_DEVICE_CAPACITY): Devic
 
   function newUserCode(): string {
     for (;;) {
-      let code = '';
-      for (let i = 0; i < USER_CODE_LENGTH; i++) code += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
+      const code = randomUserCode();
       if (!byUser.has(code)) return code;
     }
   }
@@ -76,15 +103,7 @@ export function memoryDeviceCodeStore(capacity = DEFAULT_DEVICE_CAPACITY): Devic
   return {
     async issue(request, lifetimeSeconds, nowMs) {
       makeRoom(nowMs);
-      const authorization: DeviceAuthorization = {
-        ...request,
-        deviceCode: randomBytes(32).toString('base64url'),
-        userCode: newUserCode(),
-        issuedAtMs: nowMs,
-        expiresAtMs: nowMs + lifetimeSeconds * 1000,
-        polls: 0,
-        status: 'pending',
-      };
+      const authorization = newAuthorization(request, newUserCode(), lifetimeSeconds, nowMs);
       store(authorization);
       return authorization;
     },
@@ -94,12 +113,9 @@ export function memoryDeviceCodeStore(capacity = DEFAULT_DEVICE_CAPACITY): Devic
       return poll;
     },
     async decide(userCode, decision, nowMs) {
-      const a = byUser.get(normaliseUserCode(userCode));
-      if (!a) return 'unknown';
-      if (nowMs >= a.expiresAtMs) return 'expired';
-      if (a.status !== 'pending') return 'already-decided';
-      store({ ...a, status: decision });
-      return 'decided';
+      const { result, next } = decideDevice(byUser.get(normaliseUserCode(userCode)), decision, nowMs);
+      if (next) store(next);
+      return result;
     },
     byUserCode: async (userCode) => byUser.get(normaliseUserCode(userCode)),
     clear() {

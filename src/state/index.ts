@@ -1,20 +1,28 @@
 /**
  * All of the sandbox's mutable state, behind one aggregate whose every method returns a promise:
- * in memory by default, so that a shared implementation (Redis, for several replicas) can replace
- * it without touching a caller. Each part offers operations, never an object to change and save.
- * Time is always given by the caller (from the app's Clock), so that the parts keep none of their
- * own. reset() empties every part.
+ * in memory by default (memoryState), or in Redis, shared by replicas (redis/, redisState). Each
+ * part offers operations, never an object to change and save. Time is always given by the caller
+ * (from the app's Clock), so that the parts keep none of their own, and expiry follows that clock
+ * in Redis too. reset() empties every part; close() lets go of a connection.
  *
- * Authorization codes and refresh tokens will be two more parts of the same kind: an interface of
- * operations here (e.g. `codes.issue(grant, now)` and `codes.redeem(code, clientId, now)`, one-time
- * and atomic as devices.poll is; `refreshTokens.issue(...)`, `refreshTokens.rotate(token, now)`),
- * a memory implementation in its own module, a property of SandboxState, and a line in reset().
+ * A new part (PAR requests, authorization codes, refresh tokens, DPoP jti values...) takes these steps:
+ * 1. its interface of operations here, or in its module (e.g. `codes.issue(grant, now)` and
+ *    `codes.redeem(code, clientId, now)`, one-time and atomic as devices.poll is);
+ * 2. its memory implementation in its own module, a property of SandboxState and memoryState, and
+ *    a line in memoryState's reset();
+ * 3. its Redis twin in redis/<part>.ts, keyed `keys.state('<part>', id)` (then redisState's reset
+ *    deletes it with the rest), atomic by one command, a Lua script (luaScript, redis/client.ts), or
+ *    a compare-and-set of a pure step function as redis/device-codes.ts does; a property in
+ *    redisState;
+ * 4. its operations in test/support/state-contract.ts's callEverything and in
+ *    test/redis/state-property.test.ts, which holds the two implementations to the same answers.
  */
 import { memoryDeviceCodeStore, type DeviceCodeStore } from './device-codes.js';
 import { memoryJournal, type Journal } from './journal.js';
 import { memoryRateBuckets, type RateBuckets } from './rate-buckets.js';
 import { memoryReplayStore, type ReplayStore } from './replay-store.js';
 import { memorySequences, type Sequences } from './sequences.js';
+import { DONE } from './settled.js';
 
 export type { Clock } from './clock.js';
 export type { DeviceCodeStore } from './device-codes.js';
@@ -22,6 +30,7 @@ export type { Journal, JournalEntry } from './journal.js';
 export type { RateBuckets, RateLimit } from './rate-buckets.js';
 export type { ReplayStore } from './replay-store.js';
 export type { Sequences } from './sequences.js';
+export { StateUnavailableError } from './unavailable.js';
 
 export interface SandboxState {
   /** Used client assertion jti values, until they expire. */
@@ -34,8 +43,10 @@ export interface SandboxState {
   readonly devices: DeviceCodeStore;
   /** The most recent requests. */
   readonly journal: Journal;
-  /** Empties every part (POST /__sandbox/reset). */
+  /** Empties every part (POST /__sandbox/reset); for a shared state, every replica's. */
   reset(): Promise<void>;
+  /** Lets go of what the state holds open (a connection); nothing for the memory state. */
+  close(): Promise<void>;
 }
 
 /** The bounds of the in-memory state (their defaults are in settings/defaults.ts). */
@@ -65,5 +76,6 @@ export function memoryState(options: MemoryStateOptions): SandboxState {
       devices.clear();
       await journal.clear();
     },
+    close: () => DONE,
   };
 }

@@ -1,6 +1,8 @@
 /**
  * The sandbox's signing key: generated at start unless one is given. Only the public half ever
- * leaves this module (through the JWKS); the private key is never logged or serialised.
+ * leaves this module (through the JWKS); the private key is never logged, and serialised only to
+ * be shared between replicas through Redis (settings/shared-signing-key.ts, encrypted with the
+ * admin token when there is one).
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';

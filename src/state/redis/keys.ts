@@ -1,0 +1,31 @@
+/**
+ * Where the Redis state keeps what: every key starts with the configured prefix, so that several
+ * sandboxes can share one Redis. `s:` keys are state, which a reset deletes; `k:` keys are kept
+ * across resets (the journal's numbering, the shared signing key).
+ */
+export interface KeySpace {
+  /** A state key of `part` (replay, seq, rate, dev, user, journal), e.g. `fapi-token-sandbox:s:replay:<id>`. */
+  state(part: string, id?: string): string;
+  /** A key that outlives a reset. */
+  kept(name: string): string;
+  /** The SCAN pattern of every state key. */
+  readonly statePattern: string;
+}
+
+/** Glob characters of SCAN MATCH, escaped so that a prefix matches only itself. */
+const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+export function keySpace(prefix: string): KeySpace {
+  return {
+    state: (part, id) => (id === undefined ? `${prefix}s:${part}` : `${prefix}s:${part}:${id}`),
+    kept: (name) => `${prefix}k:${name}`,
+    statePattern: `${escapeGlob(prefix)}s:*`,
+  };
+}
+
+/**
+ * Expiry is decided by the injected clock, as in memory: a record holds its own expiry time and a
+ * script compares it with the caller's `now`. Redis's own TTL only frees the memory, this much
+ * later, so that a clock a little behind Redis's still finds the record.
+ */
+export const EXPIRY_MARGIN_MS = 60_000;
