@@ -128,7 +128,8 @@ function tokenSigningKey(options: SandboxOptions, profile: Profile, sharedKey: S
   const key = options.signingKeyFile ? readSigningKey(options.signingKeyFile) : (sharedKey ?? generateSigningKey(tokenSigningAlgFor(options)));
   if (algs && !algs.includes(key.alg)) {
     const option = options.signingKeyFile ? 'signingKeyFile' : sharedKey ? 'redis' : 'signingAlg';
-    throw OptionError.at(option, `${sharedKey ? "gives the replicas' shared signing key, which" : ''} signs ${key.alg}; the ${profile.name} profile allows ${algs.join(', ')} only`);
+    const whose = sharedKey ? "gives the replicas' shared signing key, which " : '';
+    throw OptionError.at(option, `${whose}signs ${key.alg}; the ${profile.name} profile allows ${algs.join(', ')} only`);
   }
   return key;
 }

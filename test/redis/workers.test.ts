@@ -98,7 +98,8 @@ describe('fapi-token-sandbox --workers 2 --redis URL', () => {
     } finally {
       if (!exited) await s.stop();
     }
-  });
+    // Three processes start, one is killed and started again: on a busy two-core machine that can take longer than the default.
+  }, 90_000);
 
   it('a start that fails in the workers is said once, in one line, exit 2', async () => {
     const busy = createServer();
