@@ -1,13 +1,16 @@
 /**
  * Compiles openapi/token.yaml, the single source of truth, into what the server needs from it:
  * the request's header and body rules, and for each documented status its headers, body schema
- * and named examples. Done once at start-up (settings/contract-file.ts reads the file).
+ * and named examples; and the responses of the sandbox's own operations that scenarios answer
+ * (openapi/sandbox.yaml's POST /par). Done once at start-up (settings/contract-file.ts reads the files).
  */
 import { shippedFile } from '../shipped/files.js';
 import { compileSchema, deref, type Check, type Schema } from './schema.js';
 
 /** The shipped contract, openapi/token.yaml. */
 export const tokenDocumentPath = () => shippedFile('openapi/token.yaml');
+/** The sandbox's own endpoints, openapi/sandbox.yaml. */
+export const sandboxDocumentPath = () => shippedFile('openapi/sandbox.yaml');
 
 export interface FieldRule {
   name: string;
@@ -26,14 +29,20 @@ export interface ResponseContract {
   examples: Map<string, unknown>;
 }
 
-export interface TokenContract {
+/** What an operation documents it answers: each status, its headers, body and named examples. */
+export interface ResponsesContract {
+  /** How the operation is named in messages, e.g. POST /token. */
+  label: string;
+  responses: Map<number, ResponseContract>;
+}
+
+export interface TokenContract extends ResponsesContract {
   /** Header parameters of POST /token, lower-cased, the sandbox's own selectors excluded. */
   headers: FieldRule[];
   /** Form fields of the request body, in document order. */
   fields: FieldRule[];
   /** Default value of grant_type. */
   defaultGrantType: string;
-  responses: Map<number, ResponseContract>;
 }
 
 /** Request headers that select scenarios: the scenario layer interprets them, not the validator. */
@@ -64,6 +73,36 @@ export function tokenContractFrom(data: unknown): TokenContract {
   });
   const grantType = deref<Schema>(doc, (formSchema.properties as Doc).grant_type);
 
+  return { label: 'POST /token', headers, fields, defaultGrantType: String(grantType.default), responses: responsesOf(doc, operation) };
+}
+
+/** Where a document that refers to token.yaml (as sandbox.yaml does) keeps it once bundled. */
+const TOKEN_DOCUMENT_REF = './token.yaml#';
+const BUNDLED_AT = 'x-bundled-token-document';
+
+/** Every $ref of `node` with `from` as its prefix rewritten to `to`, as a copy. */
+function rewriteRefs(node: unknown, from: string, to: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, from, to));
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith(from) ? `${to}${v.slice(from.length)}` : rewriteRefs(v, from, to)]),
+  );
+}
+
+/**
+ * The responses a document's POST `path` documents (`data`: the parsed document). Its references
+ * to token.yaml are resolved in `tokenDocument`, bundled into it.
+ */
+export function responsesContractFrom(data: unknown, path: string, tokenDocument: unknown): ResponsesContract {
+  const doc: Doc = {
+    ...(rewriteRefs(data, TOKEN_DOCUMENT_REF, `#/${BUNDLED_AT}`) as Doc),
+    [BUNDLED_AT]: rewriteRefs(tokenDocument, '#/', `#/${BUNDLED_AT}/`),
+  };
+  const operation = deref<Doc>(doc, (deref<Doc>(doc, (doc.paths as Doc)[path])).post);
+  return { label: `POST ${path}`, responses: responsesOf(doc, operation) };
+}
+
+function responsesOf(doc: Doc, operation: Doc): Map<number, ResponseContract> {
   const responses = new Map<number, ResponseContract>();
   for (const [code, r] of Object.entries(operation.responses as Doc)) {
     const response = deref<Doc>(doc, r);
@@ -81,5 +120,5 @@ export function tokenContractFrom(data: unknown): TokenContract {
     responses.set(contract.status, contract);
   }
 
-  return { headers, fields, defaultGrantType: String(grantType.default), responses };
+  return responses;
 }

@@ -28,6 +28,11 @@ export interface TokenInput {
   clientAssertion?: string;
   scope?: string;
   deviceCode?: string;
+  /** authorization_code: the code, the redirect_uri it was requested for, the PKCE verifier. */
+  code?: string;
+  redirectUri?: string;
+  codeVerifier?: string;
+  refreshToken?: string;
   /** Every form field as sent, for grants and scenario rules that need more. */
   fields: Readonly<Record<string, string>>;
 }
@@ -65,6 +70,11 @@ function missingForGrant(input: TokenInput): Refusal | undefined {
     case DEVICE_CODE_GRANT:
       if (input.deviceCode === undefined) return invalidRequest('form.device_code.missing', `device_code is required with grant_type ${DEVICE_CODE_GRANT}`);
       return input.clientId === undefined ? noClientId : undefined;
+    case 'authorization_code':
+      // redirect_uri and code_verifier are the code's bindings: their absence is the grant's invalid_grant.
+      return input.code === undefined ? invalidRequest('form.code.missing', 'code is required with grant_type authorization_code') : undefined;
+    case 'refresh_token':
+      return input.refreshToken === undefined ? invalidRequest('form.refresh_token.missing', 'refresh_token is required with grant_type refresh_token') : undefined;
     case 'client_credentials':
       return undefined;
   }
@@ -102,6 +112,10 @@ export function checkTokenForm(contract: TokenContract, fields: Record<string, s
     clientAssertion: anyAssertion,
     scope: fields.scope,
     deviceCode: fields.device_code,
+    code: fields.code,
+    redirectUri: fields.redirect_uri,
+    codeVerifier: fields.code_verifier,
+    refreshToken: fields.refresh_token,
     fields,
   };
   const missing = missingForGrant(input);

@@ -36,7 +36,8 @@ export function jsonResponse(
 /** Headers the contract requires on a status, whatever produced the response. */
 export function defaultHeaders(status: number): Record<string, string> {
   if (status === 200) return NO_STORE_NO_CACHE;
-  if (status === 400) return NO_STORE;
+  // 201: a pushed authorization request's request_uri (RFC 9126 §2.2).
+  if (status === 400 || status === 201) return NO_STORE;
   return {};
 }
 

@@ -9,6 +9,7 @@
  */
 import type { AuthenticatedClient } from '../clients/authenticate.js';
 import type { SandboxConfig } from './services.js';
+import type { Confirmation } from '../state/index.js';
 import { checkHeaders, checkTokenForm, type GrantType, type TokenInput } from '../contract/request.js';
 import { acceptsJson } from '../http/accept.js';
 import { readBody } from '../http/body.js';
@@ -20,7 +21,7 @@ import { refusalResponse, unauthorizedClient, type Refusal } from '../http/refus
 import { clientCertificate } from '../clients/request-certificate.js';
 import { answerScenario } from '../scenarios/answer.js';
 import { isResponseScenario, type DeviceScenario } from '../scenarios/model.js';
-import { selectScenario, type ScenarioCatalogs, type ScenarioKind } from '../scenarios/select.js';
+import { selectScenario, type ResponseScenarios, type ScenarioKind } from '../scenarios/select.js';
 
 /** Who a forced 200 is issued to when the request names no client: scenarios do not authenticate. */
 const SCENARIO_CLIENT = 'sandbox-scenario';
@@ -34,6 +35,11 @@ export interface ClientRequest {
   /** The form as the token contract's rules read it (the endpoint's ruled fields). */
   input: TokenInput;
   client: AuthenticatedClient;
+  /**
+   * The key the request proved possession of, which issued tokens are bound to (cnf): the client
+   * certificate's x5t#S256; a DPoP proof's jkt once proofs are verified here.
+   */
+  confirmation: Confirmation;
   /** The device scenario the request selected, on an endpoint that takes device scenarios. */
   scenario?: DeviceScenario;
   /** Answers a refusal as a token error, its code noted for the journal and the log line. */
@@ -47,6 +53,8 @@ export interface ClientEndpoint {
    * device scenario is handed to the handler, after every check, to act on.
    */
   readonly scenarios: ScenarioKind;
+  /** Its response scenarios and documented answers; default: POST /token's. */
+  readonly responses?: ResponseScenarios;
   /** The form fields the token contract's rules apply to; all of them when absent. */
   ruledFields?(form: Record<string, string>): Record<string, string>;
   /** The grant the client must be registered for (RFC 6749 §5.2 unauthorized_client otherwise). */
@@ -60,7 +68,8 @@ export type ClientRequestHandler = (request: Request, interactionId: string, exc
 
 export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndpoint): ClientRequestHandler {
   const { contract, issuer, authenticator, state, rateLimit, clock } = config;
-  const catalogs: ScenarioCatalogs = { response: config.catalog, device: config.deviceCatalog };
+  const responses = endpoint.responses ?? { catalog: config.catalog, contract };
+  const catalogs = { response: responses.catalog, device: config.deviceCatalog };
   return async (request, interactionId, exchange) => {
     const { headers } = request;
     const { notes } = exchange;
@@ -70,7 +79,7 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     notes.form = fields;
     const endpoints = endpointsFor(request.url, config);
 
-    const selection = selectScenario(endpoint.scenarios, catalogs, contract, headers, fields);
+    const selection = selectScenario(endpoint.scenarios, catalogs, responses.contract, headers, fields);
     if (selection.kind === 'unknown') {
       notes.refusal = 'scenario.unknown';
       return errorList(404, selection.errors, interactionId);
@@ -79,7 +88,7 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     if (scenario) notes.scenario = scenario.name;
     if (scenario && isResponseScenario(scenario)) {
       return answerScenario(scenario, {
-        contract, sequences: state.sequences, request, form: fields, interactionId, exchange,
+        contract: responses.contract, sequences: state.sequences, request, form: fields, interactionId, exchange,
         issueToken: () => issuer.issue({ clientId: fields?.client_id || SCENARIO_CLIENT, scope: fields?.scope }, endpoints),
       });
     }
@@ -110,6 +119,7 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     if (!client.registration.grantTypes.has(grant)) {
       return refuse(unauthorizedClient('client.grant_not_registered', `client "${client.clientId}" is not registered for the ${grant} grant`));
     }
-    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client, scenario, refuse });
+    const confirmation: Confirmation = client.certificateThumbprint === undefined ? {} : { 'x5t#S256': client.certificateThumbprint };
+    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client, confirmation, scenario, refuse });
   };
 }

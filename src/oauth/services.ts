@@ -12,9 +12,18 @@ import type { CorsOrigins } from '../http/cors.js';
 import type { Logger } from '../log/logger.js';
 import type { Listeners } from './endpoints.js';
 import type { ScenarioCatalog } from '../scenarios/catalog.js';
+import type { ResponseScenarios } from '../scenarios/select.js';
 import type { DeviceScenario, ResponseScenario } from '../scenarios/model.js';
 import type { Clock, RateLimit, SandboxState } from '../state/index.js';
 import type { TokenIssuer } from '../tokens/access-token.js';
+
+export interface FlowSettings {
+  /** `page`: the user approves on the consent page; `auto`: approved at once (CI). */
+  consent: 'auto' | 'page';
+  parLifetimeSeconds: number;
+  codeLifetimeSeconds: number;
+  rotateRefreshTokens: boolean;
+}
 
 export interface SandboxConfig {
   /** Every mutable thing: used jti values, sequences, rate buckets, device codes, the journal. */
@@ -30,9 +39,13 @@ export interface SandboxConfig {
   scenariosDir?: string;
   /** Scenarios that answer POST /token. */
   catalog: ScenarioCatalog<ResponseScenario>;
+  /** Scenarios that answer POST /par, and what it documents (openapi/sandbox.yaml). */
+  parScenarios: ResponseScenarios;
   /** Scenarios that decide device authorizations. */
   deviceCatalog: ScenarioCatalog<DeviceScenario>;
   device: { intervalSeconds: number; lifetimeSeconds: number };
+  /** The authorization code flow: PAR, consent, codes, refresh tokens. */
+  flow: FlowSettings;
   clients: ClientRegistry;
   authenticator: ClientAuthenticator;
   issuer: TokenIssuer;

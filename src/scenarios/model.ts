@@ -68,6 +68,9 @@ export interface DeviceBehaviour {
   afterPolls: number;
 }
 
+/** The endpoints response scenarios answer. */
+export type ScenarioEndpoint = '/token' | '/par';
+
 interface ScenarioBase {
   name: string;
   description: string;
@@ -76,9 +79,11 @@ interface ScenarioBase {
   match?: ScenarioMatch;
 }
 
-/** POST /token answers every request the same way (`response`), or step by step (`sequence`). */
-export type ResponseScenario = ScenarioBase &
-  (
+/** The endpoint answers every request the same way (`response`), or step by step (`sequence`). */
+export type ResponseScenario = ScenarioBase & {
+  /** Default: POST /token. */
+  endpoint?: ScenarioEndpoint;
+} & (
     | { response: ScenarioStep; sequence?: undefined; device?: undefined }
     | { sequence: ScenarioSequence; response?: undefined; device?: undefined }
   );
@@ -90,6 +95,9 @@ export type Scenario = ResponseScenario | DeviceScenario;
 
 export const isResponseScenario = (s: Scenario): s is ResponseScenario => s.device === undefined;
 export const isDeviceScenario = (s: Scenario): s is DeviceScenario => s.device !== undefined;
+/** The response scenarios of `endpoint`. */
+export const answersAt = (endpoint: ScenarioEndpoint) => (s: Scenario): s is ResponseScenario =>
+  isResponseScenario(s) && (s.endpoint ?? '/token') === endpoint;
 
 export function isConnectionFault(step: ScenarioStep): step is ConnectionFaultStep {
   return !('status' in step);

@@ -1,5 +1,5 @@
 /** Turns a selected scenario's response into the HTTP response, filled in from the contract. */
-import type { TokenContract } from '../contract/document.js';
+import type { ResponsesContract } from '../contract/document.js';
 import { defaultHeaders, jsonResponse, type AccessTokenBody } from '../http/responses.js';
 import type { ScenarioResponse, TokenChange } from './model.js';
 
@@ -13,7 +13,7 @@ export function changeToken(token: AccessTokenBody, change: TokenChange | undefi
 
 export async function renderScenario(
   spec: ScenarioResponse,
-  contract: TokenContract,
+  contract: ResponsesContract,
   interactionId: string,
   issueToken: () => Promise<AccessTokenBody>,
 ): Promise<Response> {

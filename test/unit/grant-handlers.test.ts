@@ -15,13 +15,16 @@ const registration: RegisteredClient = {
   authMethod: 'private_key_jwt',
   scopes: new Set(['openid', 'accounts']),
   grantTypes: new Set(['client_credentials', DEVICE_CODE_GRANT]),
+  redirectUris: [],
+  dpopBoundAccessTokens: false,
+  requirePushedAuthorizationRequests: false,
 };
 const client: AuthenticatedClient = { clientId: registration.clientId, registration, certificateThumbprint: 'thumb' };
 
 describe('a grant handler given an authenticated client', () => {
   it('client_credentials issues from a form with no credentials at all', async () => {
     const input = { grantType: 'client_credentials' as const, scope: 'openid', fields: { scope: 'openid' } };
-    expect(await clientCredentialsGrant.handle(input, client)).toEqual({
+    expect(await clientCredentialsGrant.handle(input, client, { 'x5t#S256': 'thumb' })).toEqual({
       ok: true,
       grant: { clientId: 'already-authenticated', scope: 'openid', certificateThumbprint: 'thumb' },
     });
@@ -29,7 +32,7 @@ describe('a grant handler given an authenticated client', () => {
   });
 
   it('client_credentials still applies its own rule, the registered scopes', async () => {
-    const outcome = await clientCredentialsGrant.handle({ grantType: 'client_credentials', scope: 'payments', fields: {} }, client);
+    const outcome = await clientCredentialsGrant.handle({ grantType: 'client_credentials', scope: 'payments', fields: {} }, client, {});
     expect(outcome).toMatchObject({ ok: false, refusal: { error: 'invalid_scope', code: 'scope.not_registered' } });
   });
 
@@ -40,7 +43,7 @@ describe('a grant handler given an authenticated client', () => {
     expect(await devices.decide(issued.userCode, 'approved', clock.now())).toBe('decided');
     const grant = deviceCodeGrant(devices, clock);
     const input = { grantType: DEVICE_CODE_GRANT, deviceCode: issued.deviceCode, fields: { device_code: issued.deviceCode } } as const;
-    expect(await grant.handle(input, client)).toEqual({
+    expect(await grant.handle(input, client, { 'x5t#S256': 'thumb' })).toEqual({
       ok: true,
       grant: { clientId: 'already-authenticated', scope: 'openid', certificateThumbprint: 'thumb' },
     });

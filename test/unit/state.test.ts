@@ -22,6 +22,19 @@ function callEverything(state: SandboxState): Record<string, unknown> {
     'devices.poll': state.devices.poll('code', 'c', T),
     'devices.decide': state.devices.decide('BCDFGHJK', 'approved', T),
     'devices.byUserCode': state.devices.byUserCode('BCDFGHJK'),
+    'pushedRequests.push': state.pushedRequests.push({ clientId: 'c', redirectUri: 'https://c.example/cb', codeChallenge: 'x' }, 90, T),
+    'pushedRequests.open': state.pushedRequests.open('urn:x', 'c', T),
+    'pushedRequests.decide': state.pushedRequests.decide('consent', 'csrf', T),
+    'codes.issue': state.codes.issue({ clientId: 'c', redirectUri: 'https://c.example/cb', codeChallenge: 'x' }, 60, T),
+    'codes.redeem': state.codes.redeem('code', T),
+    'refreshTokens.issue': state.refreshTokens.issue({ grantId: 'g', clientId: 'c', confirmation: {}, issuedAtMs: T }),
+    'refreshTokens.find': state.refreshTokens.find('token'),
+    'refreshTokens.rotate': state.refreshTokens.rotate('token'),
+    'revocations.link': state.revocations.link('jti', 'g', T + 1000),
+    'revocations.revokeGrant': state.revocations.revokeGrant('g'),
+    'revocations.revokeToken': state.revocations.revokeToken('jti', T + 1000),
+    'revocations.isGrantRevoked': state.revocations.isGrantRevoked('g'),
+    'revocations.isTokenRevoked': state.revocations.isTokenRevoked('jti', T),
     'journal.record': state.journal.record(entry),
     'journal.list': state.journal.list(),
     'journal.clear': state.journal.clear(),
@@ -42,7 +55,7 @@ describe('the state aggregate', () => {
     await Promise.all(Object.values(results));
   });
 
-  it('reset() empties every part: used jti values, sequences, rate buckets, device codes, the journal', async () => {
+  it('reset() empties every part: used jti values, sequences, rate buckets, device codes, the code flow, the journal', async () => {
     const state = memoryState({ journalSize: 500, replayCapacity: 100 });
     expect(await state.replay.useOnce('jti', T + 1000, T)).toBe(true);
     expect(await state.sequences.next('key')).toBe(0);
@@ -50,9 +63,19 @@ describe('the state aggregate', () => {
     expect(await state.rates.take('client', LIMIT, T)).toBeUndefined();
     expect(await state.rates.take('client', LIMIT, T)).toBe(60_000);
     const device = await state.devices.issue({ clientId: 'c', intervalSeconds: 0 }, 600, T);
+    const request = { clientId: 'c', redirectUri: 'https://c.example/cb', codeChallenge: 'x' };
+    const { requestUri } = await state.pushedRequests.push(request, 90, T);
+    const { code } = await state.codes.issue(request, 60, T);
+    const refreshToken = await state.refreshTokens.issue({ grantId: 'g', clientId: 'c', confirmation: {}, issuedAtMs: T });
+    await state.revocations.revokeGrant('g');
     await state.journal.record(entry);
 
     await state.reset();
+
+    expect(await state.pushedRequests.open(requestUri, 'c', T)).toEqual({ result: 'unknown' });
+    expect(await state.codes.redeem(code, T)).toEqual({ result: 'unknown' });
+    expect(await state.refreshTokens.find(refreshToken)).toBeUndefined();
+    expect(await state.revocations.isGrantRevoked('g')).toBe(false);
 
     expect(await state.replay.useOnce('jti', T + 1000, T)).toBe(true);
     expect(await state.sequences.next('key')).toBe(0);

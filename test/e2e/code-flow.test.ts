@@ -1,0 +1,81 @@
+/**
+ * A real client does the authorization code flow against the real server: openid-client pushes
+ * the request (PAR), the authorization endpoint approves at once (--consent auto), the redirect
+ * is followed into authorizationCodeGrant with PKCE, then refreshTokenGrant; the tokens verify
+ * against the JWKS. The same flow over mutual TLS binds every token to the certificate.
+ */
+import { createRemoteJWKSet, importPKCS8, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
+import { DEMO } from '../support/clients.js';
+
+let sandbox: RunningSandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, consent: 'auto' });
+});
+afterAll(() => sandbox?.close());
+
+async function codeClient(): Promise<client.Configuration> {
+  const key = await importPKCS8(DEMO.pem('demo/keys/sandbox-code.private.pem'), 'ES256');
+  return client.discovery(new URL(sandbox.url), DEMO.code.clientId, undefined, client.PrivateKeyJwt(key), { execute: [client.allowInsecureRequests] });
+}
+
+/** PAR, then the authorization endpoint; resolves to where it redirects the browser. */
+async function authorize(config: client.Configuration, verifier: string, state: string): Promise<URL> {
+  const url = await client.buildAuthorizationUrlWithPAR(config, {
+    redirect_uri: DEMO.code.redirectUri,
+    scope: 'openid accounts',
+    state,
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  const res = await fetch(url, { redirect: 'manual' });
+  expect(res.status).toBe(303);
+  return new URL(res.headers.get('location')!);
+}
+
+describe('openid-client, the authorization code flow with PAR and PKCE', () => {
+  it('pushes, is approved, redeems the code with its verifier and refreshes', async () => {
+    const config = await codeClient();
+    expect(config.serverMetadata()).toMatchObject({
+      pushed_authorization_request_endpoint: `${sandbox.url}/par`,
+      authorization_endpoint: `${sandbox.url}/authorize`,
+      require_pushed_authorization_requests: true,
+      authorization_response_iss_parameter_supported: true,
+    });
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const redirected = await authorize(config, verifier, state);
+    expect(`${redirected.origin}${redirected.pathname}`).toBe(DEMO.code.redirectUri);
+    expect(redirected.searchParams.get('iss')).toBe(sandbox.url);
+    expect(redirected.searchParams.get('state')).toBe(state);
+
+    const tokens = await client.authorizationCodeGrant(config, redirected, { pkceCodeVerifier: verifier, expectedState: state });
+    expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'openid accounts', expires_in: 900 });
+    expect(tokens.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const jwks = createRemoteJWKSet(new URL(`${sandbox.url}/jwks`));
+    const { payload } = await jwtVerify(tokens.access_token, jwks, { issuer: sandbox.url, audience: sandbox.url });
+    expect(payload).toMatchObject({ client_id: DEMO.code.clientId, scope: 'openid accounts' });
+
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect(refreshed.scope).toBe('openid accounts');
+    // No rotation (FAPI 2): the refresh token stays usable and none is issued.
+    expect(refreshed.refresh_token).toBeUndefined();
+    const again = await client.refreshTokenGrant(config, tokens.refresh_token!, { scope: 'accounts' });
+    expect(again.scope).toBe('accounts');
+  });
+
+  it('surfaces the second use of a code as invalid_grant', async () => {
+    const config = await codeClient();
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const redirected = await authorize(config, verifier, state);
+    await client.authorizationCodeGrant(config, redirected, { pkceCodeVerifier: verifier, expectedState: state });
+    await expect(client.authorizationCodeGrant(config, redirected, { pkceCodeVerifier: verifier, expectedState: state })).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+  });
+});
