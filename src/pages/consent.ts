@@ -26,7 +26,7 @@ export function authorizationConsentPage(action: string, v: ConsentView): string
   return layout(
     `Allow ${who}?`,
     `<h1 tabindex="-1" autofocus>Allow ${e(who)} to access your account?</h1>
-<p>Approve only if you started this in ${e(who)}. You can change your mind later by revoking its access.</p>
+<p>Approve only if you started this in ${e(who)}. If you deny, it gets nothing.</p>
 <dl>
 <dt>Application</dt><dd>${e(who)}${v.clientName ? ` <span class="hint">(${e(v.clientId)})</span>` : ''}</dd>
 <dt>Access requested</dt><dd>${scopes}</dd>
