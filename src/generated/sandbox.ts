@@ -132,6 +132,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token introspection (RFC 7662)
+         * @description Any registered client authenticates as at the token endpoint (private_key_jwt or mutual
+         *     TLS) and asks about a `token`: an access token this sandbox signed (its signature, `iss`,
+         *     `exp` on the sandbox's clock, not revoked) or a refresh token it issued (not revoked).
+         *     Anything else (expired, revoked, unknown, another issuer's) is `{"active": false}`.
+         *     `token_type_hint` is taken as a hint only. Scenarios of `endpoint: /introspect` and
+         *     `Prefer` answer on demand.
+         */
+        post: operations["introspectToken"];
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightIntrospection"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token revocation (RFC 7009)
+         * @description The client authenticates as at the token endpoint and revokes a `token` issued to it: a
+         *     refresh token is revoked with its grant, so every access token issued from it (and from
+         *     the code it came from) is revoked too (RFC 7009 §2.1); an access token is revoked alone.
+         *     A token the sandbox does not know is answered 200 all the same (RFC 7009 §2.2); another
+         *     client's is `unauthorized_client`. Scenarios of `endpoint: /revoke` and `Prefer` answer on
+         *     demand.
+         */
+        post: operations["revokeToken"];
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightRevocation"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__sandbox/devices/{user_code}/approve": {
         parameters: {
             query?: never;
@@ -364,10 +416,10 @@ export interface components {
             /** @description The file the scenario came from. */
             source: string;
             /**
-             * @description Present for a scenario of POST /par; a response scenario without it answers POST /token.
+             * @description Present for a scenario of one of the sandbox's own endpoints; a response scenario without it answers POST /token.
              * @enum {string}
              */
-            endpoint?: "/par";
+            endpoint?: "/par" | "/introspect" | "/revoke";
             match?: {
                 form?: components["schemas"]["StringMap"];
                 headers?: components["schemas"]["StringMap"];
@@ -431,6 +483,12 @@ export interface components {
             /** @description RFC 9207. The authorization response carries iss. */
             authorization_response_iss_parameter_supported?: boolean;
             code_challenge_methods_supported?: components["schemas"]["StringList"];
+            /** Format: uri */
+            introspection_endpoint?: string;
+            /** Format: uri */
+            revocation_endpoint?: string;
+            introspection_endpoint_auth_methods_supported?: components["schemas"]["StringList"];
+            revocation_endpoint_auth_methods_supported?: components["schemas"]["StringList"];
             grant_types_supported: components["schemas"]["StringList"];
             token_endpoint_auth_methods_supported: components["schemas"]["StringList"];
             token_endpoint_auth_signing_alg_values_supported?: components["schemas"]["StringList"];
@@ -445,6 +503,10 @@ export interface components {
                 device_authorization_endpoint?: string;
                 /** Format: uri */
                 pushed_authorization_request_endpoint?: string;
+                /** Format: uri */
+                introspection_endpoint?: string;
+                /** Format: uri */
+                revocation_endpoint?: string;
             };
         };
         /**
@@ -466,6 +528,37 @@ export interface components {
             code_challenge: string;
             /** @enum {string} */
             code_challenge_method: "S256";
+        };
+        /**
+         * @description The client's authentication (a client assertion, or a client certificate on the
+         *     mutual-TLS listener; the fields follow the token request's rules) and the token asked
+         *     about (RFC 7662 §2.1, RFC 7009 §2.1).
+         */
+        TokenRequestByClient: {
+            client_id?: string;
+            /** @enum {string} */
+            client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+            client_assertion?: string;
+            token: string;
+            /** @enum {string} */
+            token_type_hint?: "access_token" | "refresh_token";
+        };
+        Introspection: {
+            active: boolean;
+            client_id?: string;
+            scope?: string;
+            /** @description Bearer for an access token (DPoP for a DPoP-bound one), refresh_token for a refresh token. */
+            token_type?: string;
+            sub?: string;
+            /** Format: uri */
+            iss?: string;
+            iat?: number;
+            exp?: number;
+            /** @description What the token is bound to (RFC 8705 §3.1 x5t#S256, RFC 9449 §6 jkt). */
+            cnf?: {
+                "x5t#S256"?: string;
+                jkt?: string;
+            };
         };
         PushedAuthorizationResponse: {
             request_uri: string;
@@ -1109,6 +1202,233 @@ export interface operations {
         };
     };
     preflightAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    introspectToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The time when the PSU last logged in with the TPP. All dates in the HTTP headers are
+                 *     represented as RFC 7231 Full Dates. An example is below: Sun, 10 Sep 2017 19:43:31 UTC
+                 * @example Sun, 10 Sep 2017 19:43:31 UTC
+                 */
+                "x-fapi-auth-date"?: components["parameters"]["FapiAuthDate"];
+                /**
+                 * @description The PSU's IP address if the PSU is currently logged in with the TPP (IPv4 or IPv6).
+                 * @example 203.0.113.42
+                 */
+                "x-fapi-customer-ip-address"?: components["parameters"]["FapiCustomerIpAddress"];
+                /**
+                 * @description An RFC4122 UID used as a correlation id. The server echoes it on every response; when it
+                 *     is absent the server generates one. A malformed value is answered with 400
+                 *     `invalid_request` and a freshly generated id.
+                 */
+                "x-fapi-interaction-id"?: components["parameters"]["FapiInteractionIdRequest"];
+                /**
+                 * @description Indicates the user-agent that the PSU is using.
+                 * @example Mozilla/5.0 (X11; Linux x86_64)
+                 */
+                "x-customer-user-agent"?: components["parameters"]["CustomerUserAgent"];
+                /**
+                 * @description Sandbox only, never sent to the real server. Selects a scenario by name (see `scenarios/`
+                 *     and `GET /__sandbox/scenarios`). A selected scenario wins over every other rule, so the
+                 *     outcome never depends on the body. An unknown name is answered with 404 and the list of
+                 *     scenario names.
+                 * @example throttled
+                 */
+                "x-sandbox-scenario"?: components["parameters"]["parameters-SandboxScenario"];
+                /**
+                 * @description Sandbox only, Prism-compatible (RFC 7240 syntax). `code=N` selects the response with status
+                 *     N; `example=NAME` selects one of that response's named examples, e.g.
+                 *     `Prefer: code=400, example=invalid_client`. A code this operation does not document, or an
+                 *     example the status does not have, is answered with 404 and the list of what exists.
+                 *     Preferences the sandbox does not know are ignored, as RFC 7240 says.
+                 * @example code=429
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequestByClient"];
+            };
+        };
+        responses: {
+            /** @description What the sandbox knows of the token (RFC 7662 §2.2) */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Introspection"];
+                };
+            };
+            /** @description An RFC 6749 §5.2 error (client authentication, a missing token), or the refusal of a host the sandbox does not answer to (`HostNotAllowed`) */
+            400: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
+            404: components["responses"]["responses-NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description The client_id's rate limit (`--rate-limit`) is spent, as at the token endpoint. */
+            429: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorList"];
+                };
+            };
+            /** @description Internal Server Error (a scenario's answer); clients must not rely on the body. */
+            500: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorList"];
+                };
+            };
+        };
+    };
+    preflightIntrospection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The time when the PSU last logged in with the TPP. All dates in the HTTP headers are
+                 *     represented as RFC 7231 Full Dates. An example is below: Sun, 10 Sep 2017 19:43:31 UTC
+                 * @example Sun, 10 Sep 2017 19:43:31 UTC
+                 */
+                "x-fapi-auth-date"?: components["parameters"]["FapiAuthDate"];
+                /**
+                 * @description The PSU's IP address if the PSU is currently logged in with the TPP (IPv4 or IPv6).
+                 * @example 203.0.113.42
+                 */
+                "x-fapi-customer-ip-address"?: components["parameters"]["FapiCustomerIpAddress"];
+                /**
+                 * @description An RFC4122 UID used as a correlation id. The server echoes it on every response; when it
+                 *     is absent the server generates one. A malformed value is answered with 400
+                 *     `invalid_request` and a freshly generated id.
+                 */
+                "x-fapi-interaction-id"?: components["parameters"]["FapiInteractionIdRequest"];
+                /**
+                 * @description Indicates the user-agent that the PSU is using.
+                 * @example Mozilla/5.0 (X11; Linux x86_64)
+                 */
+                "x-customer-user-agent"?: components["parameters"]["CustomerUserAgent"];
+                /**
+                 * @description Sandbox only, never sent to the real server. Selects a scenario by name (see `scenarios/`
+                 *     and `GET /__sandbox/scenarios`). A selected scenario wins over every other rule, so the
+                 *     outcome never depends on the body. An unknown name is answered with 404 and the list of
+                 *     scenario names.
+                 * @example throttled
+                 */
+                "x-sandbox-scenario"?: components["parameters"]["parameters-SandboxScenario"];
+                /**
+                 * @description Sandbox only, Prism-compatible (RFC 7240 syntax). `code=N` selects the response with status
+                 *     N; `example=NAME` selects one of that response's named examples, e.g.
+                 *     `Prefer: code=400, example=invalid_client`. A code this operation does not document, or an
+                 *     example the status does not have, is answered with 404 and the list of what exists.
+                 *     Preferences the sandbox does not know are ignored, as RFC 7240 says.
+                 * @example code=429
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequestByClient"];
+            };
+        };
+        responses: {
+            /** @description Revoked, or unknown (RFC 7009 §2.2); no body. */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An RFC 6749 §5.2 error (client authentication, a missing token), or the refusal of a host the sandbox does not answer to (`HostNotAllowed`) */
+            400: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
+            404: components["responses"]["responses-NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description The client_id's rate limit (`--rate-limit`) is spent, as at the token endpoint. */
+            429: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorList"];
+                };
+            };
+            /** @description Internal Server Error (a scenario's answer); clients must not rely on the body. */
+            500: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorList"];
+                };
+            };
+        };
+    };
+    preflightRevocation: {
         parameters: {
             query?: never;
             header?: never;

@@ -1,6 +1,6 @@
 /**
- * The one pipeline of every endpoint that authenticates a client (POST /token and POST
- * /device/auth; PAR, introspection and revocation next), so that they all decide in the same
+ * The one pipeline of every endpoint that authenticates a client (POST /token, /device/auth,
+ * /par, /introspect and /revoke), so that they all decide in the same
  * order (README "Order of checks") and leave the same journal record and log line: the form is
  * read and noted; a scenario is selected; the client's rate limit; Accept; header formats; the
  * form's contract rules; client authentication, once; the client's registration for the grant it
@@ -57,8 +57,11 @@ export interface ClientEndpoint {
   readonly responses?: ResponseScenarios;
   /** The form fields the token contract's rules apply to; all of them when absent. */
   ruledFields?(form: Record<string, string>): Record<string, string>;
-  /** The grant the client must be registered for (RFC 6749 §5.2 unauthorized_client otherwise). */
-  registeredGrant(input: TokenInput): GrantType;
+  /**
+   * The grant the client must be registered for (RFC 6749 §5.2 unauthorized_client otherwise);
+   * absent for an endpoint every authenticated client may use (introspection, revocation).
+   */
+  registeredGrant?(input: TokenInput): GrantType;
   /** aud values a client assertion may carry besides the issuer and its token endpoints. */
   audiences?(endpoints: Endpoints): readonly string[];
   handle(request: ClientRequest): Promise<Response>;
@@ -89,7 +92,8 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     if (scenario && isResponseScenario(scenario)) {
       return answerScenario(scenario, {
         contract: responses.contract, sequences: state.sequences, request, form: fields, interactionId, exchange,
-        issueToken: () => issuer.issue({ clientId: fields?.client_id || SCENARIO_CLIENT, scope: fields?.scope }, endpoints),
+        // An endpoint with responses of its own is not the token endpoint: its 200 is no token.
+        issueToken: endpoint.responses ? undefined : () => issuer.issue({ clientId: fields?.client_id || SCENARIO_CLIENT, scope: fields?.scope }, endpoints),
       });
     }
 
@@ -115,8 +119,8 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     });
     if (!auth.ok) return refuse(auth.refusal);
     const { client } = auth;
-    const grant = endpoint.registeredGrant(input);
-    if (!client.registration.grantTypes.has(grant)) {
+    const grant = endpoint.registeredGrant?.(input);
+    if (grant !== undefined && !client.registration.grantTypes.has(grant)) {
       return refuse(unauthorizedClient('client.grant_not_registered', `client "${client.clientId}" is not registered for the ${grant} grant`));
     }
     const confirmation: Confirmation = client.certificateThumbprint === undefined ? {} : { 'x5t#S256': client.certificateThumbprint };

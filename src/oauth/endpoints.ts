@@ -11,6 +11,9 @@ export const VERIFICATION_PATH = '/device';
 /** The authorization code flow's endpoints (RFC 9126 PAR, RFC 6749 §3.1). */
 export const PAR_PATH = '/par';
 export const AUTHORIZATION_PATH = '/authorize';
+/** RFC 7662 token introspection and RFC 7009 token revocation. */
+export const INTROSPECTION_PATH = '/introspect';
+export const REVOCATION_PATH = '/revoke';
 
 /** Where the sandbox listens, filled in by startSandbox once it does. */
 export interface Listeners {
@@ -38,6 +41,10 @@ export interface Endpoints {
   parEndpoint: string;
   mtlsParEndpoint?: string;
   authorizationEndpoint: string;
+  introspectionEndpoint: string;
+  mtlsIntrospectionEndpoint?: string;
+  revocationEndpoint: string;
+  mtlsRevocationEndpoint?: string;
   /** Values a client assertion's aud may take. */
   audiences: string[];
 }
@@ -62,6 +69,10 @@ export function endpointsFor(requestUrl: string, config: IssuerSettings): Endpoi
     parEndpoint: `${issuer}${PAR_PATH}`,
     mtlsParEndpoint: mtlsBase && `${mtlsBase}${PAR_PATH}`,
     authorizationEndpoint: `${issuer}${AUTHORIZATION_PATH}`,
+    introspectionEndpoint: `${issuer}${INTROSPECTION_PATH}`,
+    mtlsIntrospectionEndpoint: mtlsBase && `${mtlsBase}${INTROSPECTION_PATH}`,
+    revocationEndpoint: `${issuer}${REVOCATION_PATH}`,
+    mtlsRevocationEndpoint: mtlsBase && `${mtlsBase}${REVOCATION_PATH}`,
     audiences: [issuer, tokenEndpoint, ...(mtlsTokenEndpoint ? [mtlsTokenEndpoint] : [])],
   };
 }

@@ -13,7 +13,7 @@ import type { Logger } from '../log/logger.js';
 import type { Listeners } from './endpoints.js';
 import type { ScenarioCatalog } from '../scenarios/catalog.js';
 import type { ResponseScenarios } from '../scenarios/select.js';
-import type { DeviceScenario, ResponseScenario } from '../scenarios/model.js';
+import type { DeviceScenario, OwnScenarioEndpoint, ResponseScenario } from '../scenarios/model.js';
 import type { Clock, RateLimit, SandboxState } from '../state/index.js';
 import type { TokenIssuer } from '../tokens/access-token.js';
 
@@ -39,8 +39,8 @@ export interface SandboxConfig {
   scenariosDir?: string;
   /** Scenarios that answer POST /token. */
   catalog: ScenarioCatalog<ResponseScenario>;
-  /** Scenarios that answer POST /par, and what it documents (openapi/sandbox.yaml). */
-  parScenarios: ResponseScenarios;
+  /** Scenarios that answer the sandbox's own endpoints (POST /par, /introspect, /revoke), and what each documents (openapi/sandbox.yaml). */
+  ownScenarios: Readonly<Record<OwnScenarioEndpoint, ResponseScenarios>>;
   /** Scenarios that decide device authorizations. */
   deviceCatalog: ScenarioCatalog<DeviceScenario>;
   device: { intervalSeconds: number; lifetimeSeconds: number };

@@ -19,7 +19,7 @@ type ErrorList = components['schemas']['ErrorList'];
 type DeviceDecision = (userCode: string, interactionId: string) => Promise<Response>;
 
 export function adminRoutes(
-  { state, catalog, parScenarios, deviceCatalog }: SandboxConfig,
+  { state, catalog, ownScenarios, deviceCatalog }: SandboxConfig,
   token: string | undefined,
   devices: { approve: DeviceDecision; deny: DeviceDecision },
 ): Hono<ObservedEnv> {
@@ -36,7 +36,7 @@ export function adminRoutes(
     return done(c.get('interactionId'));
   });
   api.get('/scenarios', (c) =>
-    ok(c.req.header('accept'), { scenarios: [...catalog.scenarios, ...parScenarios.catalog.scenarios, ...deviceCatalog.scenarios].map(view) }, c.get('interactionId')),
+    ok(c.req.header('accept'), { scenarios: [...catalog.scenarios, ...Object.values(ownScenarios).flatMap((s) => s.catalog.scenarios), ...deviceCatalog.scenarios].map(view) }, c.get('interactionId')),
   );
   api.post('/devices/:userCode/approve', (c) => devices.approve(c.req.param('userCode'), c.get('interactionId')));
   api.post('/devices/:userCode/deny', (c) => devices.deny(c.req.param('userCode'), c.get('interactionId')));
@@ -51,7 +51,7 @@ export function adminRoutes(
 function view(s: Scenario): ScenarioView {
   const common = { name: s.name, description: s.description, source: s.source, match: s.match };
   if (s.device !== undefined) return { ...common, device: s.device };
-  const answering = s.endpoint === '/par' ? { ...common, endpoint: s.endpoint } : common;
+  const answering = s.endpoint === undefined || s.endpoint === '/token' ? common : { ...common, endpoint: s.endpoint };
   if (s.sequence === undefined) return { ...answering, response: s.response };
   const { steps, loop = false, key = DEFAULT_KEY } = s.sequence;
   return { ...answering, sequence: { steps: [...steps], loop, key } };

@@ -40,7 +40,7 @@ export function parEndpoint(config: SandboxConfig): ClientEndpoint {
   const lifetime = config.flow.parLifetimeSeconds;
   return {
     scenarios: 'response',
-    responses: config.parScenarios,
+    responses: config.ownScenarios['/par'],
     // The token request's field rules apply to what the two share: client_id, scope, the assertion, redirect_uri.
     ruledFields: (fields) => Object.fromEntries(Object.entries(fields).filter(([name]) => !TOKEN_ONLY.has(name))),
     registeredGrant: () => 'authorization_code',

@@ -19,7 +19,8 @@ export interface AnswerContext {
   form: Readonly<Record<string, string>> | undefined;
   interactionId: string;
   exchange: Exchange;
-  issueToken: () => Promise<AccessTokenBody>;
+  /** How a 200 issues a real token, at the token endpoint. */
+  issueToken?: () => Promise<AccessTokenBody>;
 }
 
 export async function answerScenario(scenario: ResponseScenario, ctx: AnswerContext): Promise<Response> {

@@ -68,8 +68,16 @@ export interface DeviceBehaviour {
   afterPolls: number;
 }
 
+/** The sandbox's own endpoints that take response scenarios (openapi/sandbox.yaml documents them). */
+export const OWN_SCENARIO_ENDPOINTS = ['/par', '/introspect', '/revoke'] as const;
+export type OwnScenarioEndpoint = (typeof OWN_SCENARIO_ENDPOINTS)[number];
+/** One value for each of the sandbox's own scenario endpoints. */
+export function byOwnEndpoint<T>(value: (endpoint: OwnScenarioEndpoint) => T): Record<OwnScenarioEndpoint, T> {
+  return Object.fromEntries(OWN_SCENARIO_ENDPOINTS.map((e) => [e, value(e)])) as Record<OwnScenarioEndpoint, T>;
+}
+
 /** The endpoints response scenarios answer. */
-export type ScenarioEndpoint = '/token' | '/par';
+export type ScenarioEndpoint = '/token' | OwnScenarioEndpoint;
 
 interface ScenarioBase {
   name: string;

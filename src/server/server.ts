@@ -125,7 +125,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     url: `http://${shown}:${port}`,
     port,
     ...(tlsPort === undefined ? {} : { mtlsUrl: `https://${shown}:${tlsPort}`, tlsPort }),
-    scenarios: [...app.config.catalog.names, ...app.config.parScenarios.catalog.names, ...app.config.deviceCatalog.names],
+    scenarios: [...app.config.catalog.names, ...Object.values(app.config.ownScenarios).flatMap((s) => s.catalog.names), ...app.config.deviceCatalog.names],
     close: async () => {
       watcher?.close();
       await Promise.all([closeServer(http), ...(https ? [closeServer(https)] : [])]);

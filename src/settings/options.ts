@@ -9,7 +9,7 @@ import { loadScenarioContracts, loadTokenContract } from './contract-file.js';
 import { parseAllowedHosts } from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
 import { ScenarioCatalog } from '../scenarios/catalog.js';
-import { answersAt, isDeviceScenario, type Scenario } from '../scenarios/model.js';
+import { answersAt, byOwnEndpoint, isDeviceScenario, type Scenario } from '../scenarios/model.js';
 import { systemClock, type Clock } from '../state/clock.js';
 import { memoryState } from '../state/index.js';
 import { jwtTokenIssuer, type TokenIssuer } from '../tokens/access-token.js';
@@ -170,7 +170,7 @@ export function resolveConfig(options: SandboxOptions = {}): Omit<SandboxConfig,
     contract,
     scenariosDir,
     catalog: new ScenarioCatalog(scenarios.filter(answersAt('/token'))),
-    parScenarios: { catalog: new ScenarioCatalog(scenarios.filter(answersAt('/par'))), contract: contracts['/par'] },
+    ownScenarios: byOwnEndpoint((e) => ({ catalog: new ScenarioCatalog(scenarios.filter(answersAt(e))), contract: contracts[e] })),
     deviceCatalog: new ScenarioCatalog(scenarios.filter(isDeviceScenario)),
     device: {
       intervalSeconds: wholeNumber('deviceIntervalSeconds', options.deviceIntervalSeconds, DEFAULTS.deviceIntervalSeconds),

@@ -4,7 +4,7 @@
  * stays, and the error is logged with its file, path and problem.
  */
 import { watch } from 'node:fs';
-import { answersAt, isDeviceScenario } from '../scenarios/model.js';
+import { answersAt, byOwnEndpoint, isDeviceScenario, OWN_SCENARIO_ENDPOINTS } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
 import type { SandboxConfig } from '../oauth/services.js';
 import { isScenarioFileName, loadScenarioDir } from './scenario-files.js';
@@ -15,13 +15,13 @@ export interface Watcher {
   close(): void;
 }
 
-export function watchScenarioDir(dir: string, { contract, catalog, parScenarios, deviceCatalog, logger }: SandboxConfig): Watcher {
+export function watchScenarioDir(dir: string, { contract, catalog, ownScenarios, deviceCatalog, logger }: SandboxConfig): Watcher {
   let timer: NodeJS.Timeout | undefined;
   const reload = () => {
     try {
-      const scenarios = loadScenarioDir(dir, { '/token': contract, '/par': parScenarios.contract });
+      const scenarios = loadScenarioDir(dir, { '/token': contract, ...byOwnEndpoint((e) => ownScenarios[e].contract) });
       catalog.replace(scenarios.filter(answersAt('/token')));
-      parScenarios.catalog.replace(scenarios.filter(answersAt('/par')));
+      for (const e of OWN_SCENARIO_ENDPOINTS) ownScenarios[e].catalog.replace(scenarios.filter(answersAt(e)));
       deviceCatalog.replace(scenarios.filter(isDeviceScenario));
       logger({ level: 'info', msg: 'scenarios reloaded', dir, count: scenarios.length });
     } catch (err) {

@@ -73,7 +73,7 @@ describe('openapi/token.yaml', () => {
     const contracts = Object.values(loadScenarioContracts());
     const statuses = [...new Set(contracts.flatMap((c) => [...c.responses.keys()]))].sort((a, b) => a - b);
     expect(schema.$defs.response.properties.status.enum).toEqual(statuses);
-    expect(schema.$defs.scenario.properties.endpoint.enum).toEqual(['/token', '/par']);
+    expect(schema.$defs.scenario.properties.endpoint.enum).toEqual(['/token', '/par', '/introspect', '/revoke']);
   });
 
   it('marks the authorization code flow as the sandbox extension, keeping the provider page values', () => {

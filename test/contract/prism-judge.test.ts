@@ -9,7 +9,7 @@ import { SANDBOX_DOCUMENT, startPrismProxy, violations, type PrismJudge } from '
 import { codeClientAuth, DEMO, deviceClientAuth, pkjwtForm } from '../support/clients.js';
 import { s256Challenge } from '../../src/grants/pkce.js';
 import { DEVICE_CODE_GRANT, form, JWT_BEARER, tokenRequest, type Fields } from '../support/requests.js';
-import { answersAt } from '../../src/scenarios/model.js';
+import { answersAt, OWN_SCENARIO_ENDPOINTS } from '../../src/scenarios/model.js';
 import { shippedWithoutDelays, stepsOf } from '../support/scenarios.js';
 
 const contract = loadTokenContract();
@@ -227,18 +227,21 @@ describe('Prism finds no violation in the authorization code flow', () => {
       ),
       expected,
     );
-  const parContract = loadScenarioContracts()['/par'];
+  const contracts = loadScenarioContracts();
 
-  it('for POST /par: every documented status and example, every /par scenario, and the refusals', async () => {
-    for (const [status, response] of parContract.responses) {
-      await judgedOn(sandboxJudge.url, '/par', formPost({}, { prefer: `code=${status}` }), status);
-      for (const example of response.examples.keys()) await judgedOn(sandboxJudge.url, '/par', formPost({}, { prefer: `code=${status}, example=${example}` }), status);
+  it.each(OWN_SCENARIO_ENDPOINTS)('for POST %s: every documented status and example, and every scenario of the endpoint', async (path) => {
+    for (const [status, response] of contracts[path].responses) {
+      await judgedOn(sandboxJudge.url, path, formPost({}, { prefer: `code=${status}` }), status);
+      for (const example of response.examples.keys()) await judgedOn(sandboxJudge.url, path, formPost({}, { prefer: `code=${status}, example=${example}` }), status);
     }
-    const parScenarios = shipped.filter(answersAt('/par'));
-    expect(parScenarios.length).toBeGreaterThanOrEqual(4);
-    for (const scenario of parScenarios) {
-      await judgedOn(sandboxJudge.url, '/par', formPost({}, { 'x-sandbox-scenario': scenario.name }), (scenario.response as { status: number }).status);
+    const scenarios = shipped.filter(answersAt(path));
+    expect(scenarios.length).toBeGreaterThanOrEqual(2);
+    for (const scenario of scenarios) {
+      await judgedOn(sandboxJudge.url, path, formPost({}, { 'x-sandbox-scenario': scenario.name }), (scenario.response as { status: number }).status);
     }
+  });
+
+  it('for POST /par: a request_uri, and the refusals', async () => {
     await pushed();
     await pushed({ code_challenge_method: 'plain' }, {}, 400);
     await pushed({ scope: 'admin' }, {}, 400);
@@ -270,5 +273,18 @@ describe('Prism finds no violation in the authorization code flow', () => {
     const tokens = (await (await redeem()).json()) as { refresh_token: string };
     await judgedOn(judge.url, '/token', formPost({ grant_type: 'authorization_code', ...(await codeClientAuth(sandbox.url)), code, redirect_uri: DEMO.code.redirectUri, code_verifier: verifier }), 400);
     await judgedOn(judge.url, '/token', formPost({ grant_type: 'refresh_token', ...(await codeClientAuth(sandbox.url)), refresh_token: tokens.refresh_token }), 400);
+  });
+
+  it('for introspection and revocation', async () => {
+    const auth = () => codeClientAuth(sandbox.url);
+    const token = JSON.parse(await judged(await pkjwtForm(sandbox.url), {}, 200)).access_token as string;
+    const active = await judgedOn(sandboxJudge.url, '/introspect', formPost({ ...(await auth()), token }), 200);
+    expect(await active.json()).toMatchObject({ active: true });
+    await judgedOn(sandboxJudge.url, '/introspect', formPost({ ...(await auth()), token: 'nope' }), 200);
+    await judgedOn(sandboxJudge.url, '/introspect', formPost(await auth()), 400);
+    await judgedOn(sandboxJudge.url, '/introspect', formPost({ token }, { accept: 'text/html' }), 406);
+    await judgedOn(sandboxJudge.url, '/revoke', formPost({ ...(await auth()), token }), 400); // another client's
+    await judgedOn(sandboxJudge.url, '/revoke', formPost({ ...(await auth()), token: 'nope' }), 200);
+    await judgedOn(sandboxJudge.url, '/revoke', formPost({ token }), 400);
   });
 });

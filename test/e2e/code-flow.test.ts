@@ -79,3 +79,29 @@ describe('openid-client, the authorization code flow with PAR and PKCE', () => {
     });
   });
 });
+
+describe('openid-client, introspection and revocation', () => {
+  it('introspects the access and refresh tokens, revokes the refresh token, and both are then inactive and refused', async () => {
+    const config = await codeClient();
+    expect(config.serverMetadata()).toMatchObject({ introspection_endpoint: `${sandbox.url}/introspect`, revocation_endpoint: `${sandbox.url}/revoke` });
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const tokens = await client.authorizationCodeGrant(config, await authorize(config, verifier, state), { pkceCodeVerifier: verifier, expectedState: state });
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+
+    const access = await client.tokenIntrospection(config, refreshed.access_token);
+    expect(access).toMatchObject({ active: true, client_id: DEMO.code.clientId, sub: DEMO.code.clientId, scope: 'openid accounts', token_type: 'Bearer', iss: sandbox.url });
+    expect(access.exp! - access.iat!).toBe(900);
+    expect(await client.tokenIntrospection(config, tokens.refresh_token!)).toMatchObject({ active: true, token_type: 'refresh_token', client_id: DEMO.code.clientId });
+    expect(await client.tokenIntrospection(config, 'not-a-token')).toEqual({ active: false });
+
+    await client.tokenRevocation(config, tokens.refresh_token!);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await client.tokenIntrospection(config, tokens.refresh_token!)).toEqual({ active: false });
+    // The access tokens of the grant went with it: the one from the code and the refreshed one.
+    expect(await client.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
+    expect(await client.tokenIntrospection(config, refreshed.access_token)).toEqual({ active: false });
+    // Revoking what is already revoked is fine (RFC 7009 §2.2).
+    await client.tokenRevocation(config, tokens.refresh_token!);
+  });
+});
