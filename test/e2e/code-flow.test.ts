@@ -1,11 +1,15 @@
 /**
  * A real client does the authorization code flow against the real server: openid-client pushes
  * the request (PAR), the authorization endpoint approves at once (--consent auto), the redirect
- * is followed into authorizationCodeGrant with PKCE, then refreshTokenGrant; the tokens verify
- * against the JWKS. The same flow over mutual TLS binds every token to the certificate.
+ * is followed into authorizationCodeGrant with PKCE, then refreshTokenGrant, tokenIntrospection
+ * and tokenRevocation; the tokens verify against the JWKS. The same flow over mutual TLS binds
+ * every token to the certificate.
  */
-import { createRemoteJWKSet, importPKCS8, jwtVerify } from 'jose';
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRemoteJWKSet, decodeJwt, importPKCS8, jwtVerify } from 'jose';
 import * as client from 'openid-client';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { DEMO } from '../support/clients.js';
@@ -103,5 +107,58 @@ describe('openid-client, introspection and revocation', () => {
     expect(await client.tokenIntrospection(config, refreshed.access_token)).toEqual({ active: false });
     // Revoking what is already revoked is fine (RFC 7009 §2.2).
     await client.tokenRevocation(config, tokens.refresh_token!);
+  });
+});
+
+describe('openid-client, the same flow over mutual TLS', () => {
+  let mtls: RunningSandbox;
+  let agent: Agent;
+  beforeAll(async () => {
+    // The demo mTLS client, registered for the code flow too.
+    const clientsYaml = readFileSync('demo/clients.yaml', 'utf8').replace(
+      /(- client_id: sandbox-mtls\n(?:    .*\n)*?)    grant_types: \[client_credentials\]\n/,
+      `$1    grant_types: [client_credentials, authorization_code, refresh_token]\n    redirect_uris: [${DEMO.code.redirectUri}]\n`,
+    );
+    expect(clientsYaml).toContain('grant_types: [client_credentials, authorization_code, refresh_token]');
+    mtls = await startSandbox({ port: 0, tlsPort: 0, consent: 'auto', clientsYaml });
+    agent = new Agent({ connect: { cert: DEMO.mtls.cert, key: DEMO.mtls.key, ca: DEMO.ca } });
+  });
+  afterAll(async () => {
+    await agent?.close();
+    await mtls?.close();
+  });
+
+  it('pushes, redeems and refreshes over the mTLS aliases: every token is bound to the certificate (cnf x5t#S256)', async () => {
+    const config = await client.discovery(new URL(mtls.url), DEMO.mtls.clientId, { use_mtls_endpoint_aliases: true }, client.TlsClientAuth(), {
+      execute: [client.allowInsecureRequests],
+    });
+    expect(config.serverMetadata().mtls_endpoint_aliases).toMatchObject({
+      pushed_authorization_request_endpoint: `${mtls.mtlsUrl}/par`,
+      introspection_endpoint: `${mtls.mtlsUrl}/introspect`,
+      revocation_endpoint: `${mtls.mtlsUrl}/revoke`,
+    });
+    config[client.customFetch] = (url, options) => undiciFetch(url, { ...(options as object), dispatcher: agent }) as unknown as Promise<Response>;
+    const thumbprint = createHash('sha256').update(new X509Certificate(DEMO.mtls.cert).raw).digest('base64url');
+
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const url = await client.buildAuthorizationUrlWithPAR(config, {
+      redirect_uri: DEMO.code.redirectUri,
+      scope: 'accounts',
+      state,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const redirect = await fetch(url, { redirect: 'manual' });
+    const tokens = await client.authorizationCodeGrant(config, new URL(redirect.headers.get('location')!), { pkceCodeVerifier: verifier, expectedState: state });
+    expect(decodeJwt(tokens.access_token).cnf).toEqual({ 'x5t#S256': thumbprint });
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(decodeJwt(refreshed.access_token).cnf).toEqual({ 'x5t#S256': thumbprint });
+
+    expect(await client.tokenIntrospection(config, refreshed.access_token)).toMatchObject({ active: true, cnf: { 'x5t#S256': thumbprint } });
+    expect(await client.tokenIntrospection(config, tokens.refresh_token!)).toMatchObject({ active: true, cnf: { 'x5t#S256': thumbprint } });
+    await client.tokenRevocation(config, tokens.refresh_token!);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await client.tokenIntrospection(config, refreshed.access_token)).toEqual({ active: false });
   });
 });
