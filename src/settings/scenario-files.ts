@@ -104,12 +104,12 @@ function toScenario(file: string, base: string, raw: RawScenario, contracts: Sce
   const endpoint = raw.endpoint ?? '/token';
   const contract = contracts[endpoint];
   const answering = { ...common, ...(raw.endpoint === undefined ? {} : { endpoint }) };
-  if (raw.sequence === undefined) return { ...answering, response: toStep(file, at('response'), raw.response!, contract) };
+  if (raw.sequence === undefined) return { ...answering, response: toStep(file, at('response'), raw.response!, contract, endpoint) };
   const { steps, loop, key } = raw.sequence;
   return {
     ...answering,
     sequence: {
-      steps: steps.map((step, i) => toStep(file, at(`sequence.steps[${i}]`), step, contract)),
+      steps: steps.map((step, i) => toStep(file, at(`sequence.steps[${i}]`), step, contract, endpoint)),
       loop,
       key: toSequenceKey(file, at('sequence.key'), key),
     },
@@ -129,7 +129,7 @@ function checkDelay(file: string, where: string, delay: Delay | undefined): void
 }
 
 /** One answer (a scenario's response, or a step of its sequence), checked against the contract. */
-function toStep(file: string, where: string, raw: RawStep, contract: ResponsesContract): ScenarioStep {
+function toStep(file: string, where: string, raw: RawStep, contract: ResponsesContract, endpoint: ScenarioEndpoint): ScenarioStep {
   checkDelay(file, `${where}.delay`, raw.delay);
   const { status, example, body, fault, delay, token, outsideContract } = raw;
   if (fault === 'connection-reset' || fault === 'empty-reply') {
@@ -163,6 +163,7 @@ function toStep(file: string, where: string, raw: RawStep, contract: ResponsesCo
     }
   }
   if (body !== undefined && !outsideContract) checkErrorText(file, `${where}.body`, body);
+  if (token !== undefined && endpoint !== '/token') throw new ConfigError(file, `${where}.token`, `changes the token a 200 issues, which only POST /token does (not ${contract.label})`);
   if (token !== undefined) checkTokenChange(file, `${where}.token`, raw, documented, outsideContract === true);
 
   const headers = lowerKeys(raw.headers);

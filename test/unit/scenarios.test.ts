@@ -209,6 +209,19 @@ describe('scenario files', () => {
     expect(failure('name: a\nname: b\ndescription: d\nresponse: {status: 500}')).toMatch(/^test\.yaml: at line 2/);
   });
 
+  it("holds a scenario of another endpoint to that endpoint's document", () => {
+    expect(parse('name: a\ndescription: d\nendpoint: /par\nresponse: {status: 201}')).toMatchObject([{ name: 'a', endpoint: '/par', response: { status: 201 } }]);
+    expect(parse('name: a\ndescription: d\nresponse: {status: 500}')[0]).not.toHaveProperty('endpoint');
+    expect(failure('name: a\ndescription: d\nendpoint: /par\nresponse: {status: 200}')).toBe('test.yaml: at response.status: POST /par does not document status 200');
+    expect(failure('name: a\ndescription: d\nresponse: {status: 201}')).toBe('test.yaml: at response.status: POST /token does not document status 201');
+    expect(failure('name: a\ndescription: d\nendpoint: /introspect\nresponse: {status: 400, example: unauthorized_client}')).toMatch(/^test\.yaml: at response\.example: status 400 has no example "unauthorized_client"/);
+    expect(failure('name: a\ndescription: d\nendpoint: /introspect\nresponse: {status: 200, token: {omit: [scope]}}')).toBe(
+      'test.yaml: at response.token: changes the token a 200 issues, which only POST /token does (not POST /introspect)',
+    );
+    expect(failure('name: a\ndescription: d\nendpoint: /par\ndevice: {decision: approve}')).toBe('test.yaml: at endpoint: a device scenario is for POST /device/auth and takes no endpoint');
+    expect(failure('name: a\ndescription: d\nendpoint: /authorize\nresponse: {status: 500}')).toMatch(/^test\.yaml: at endpoint: must be one of/);
+  });
+
   it('names the path of a shape error', () => {
     expect(failure('scenarios:\n  - {name: a, description: d, response: {status: 500}}\n  - {name: B!, description: d, response: {status: 500}}')).toBe(
       'test.yaml: at scenarios[1].name: must match the pattern ^[a-z0-9][a-z0-9-]{0,63}$',
