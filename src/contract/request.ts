@@ -52,6 +52,13 @@ export function checkHeaders(contract: TokenContract, headers: Headers): Refusal
   return undefined;
 }
 
+/** The token request's grant fields, which have no place in the other requests a client authenticates. */
+const GRANT_FIELDS = new Set(['grant_type', 'device_code', 'code', 'code_verifier', 'refresh_token']);
+
+/** A form without the token request's grant fields, for the token contract's rules to apply to the rest (client_id, scope, the assertion). */
+export const withoutGrantFields = (fields: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(fields).filter(([name]) => !GRANT_FIELDS.has(name)));
+
 /** Fields each grant cannot do without, beyond what the contract checks per field. */
 function missingForGrant(input: TokenInput): Refusal | undefined {
   const noClientId = invalidRequest('form.client_id.missing', `client_id is required with grant_type ${input.grantType}`);

@@ -9,6 +9,7 @@ import type { SandboxConfig } from '../oauth/services.js';
 import type { components } from '../generated/sandbox.js';
 import { isPkceValue } from '../grants/pkce.js';
 import { grantedScope } from '../grants/scope.js';
+import { withoutGrantFields } from '../contract/request.js';
 import { invalidRequest, type Refusal } from '../http/refusal.js';
 import { jsonResponse } from '../http/responses.js';
 import { clientRequestHandler, type ClientEndpoint } from '../oauth/client-request.js';
@@ -32,9 +33,6 @@ function pushedRequest(fields: Readonly<Record<string, string>>, client: Registe
   return { clientId: client.clientId, redirectUri, state: fields.state, codeChallenge: challenge };
 }
 
-/** Fields of the token request that have no place in a pushed authorization request. */
-const TOKEN_ONLY = new Set(['grant_type', 'device_code', 'code', 'code_verifier', 'refresh_token']);
-
 export function parEndpoint(config: SandboxConfig): ClientEndpoint {
   const { state: { pushedRequests }, clock } = config;
   const lifetime = config.flow.parLifetimeSeconds;
@@ -42,7 +40,7 @@ export function parEndpoint(config: SandboxConfig): ClientEndpoint {
     scenarios: 'response',
     responses: config.ownScenarios['/par'],
     // The token request's field rules apply to what the two share: client_id, scope, the assertion, redirect_uri.
-    ruledFields: (fields) => Object.fromEntries(Object.entries(fields).filter(([name]) => !TOKEN_ONLY.has(name))),
+    ruledFields: withoutGrantFields,
     registeredGrant: () => 'authorization_code',
     // RFC 9126 §2: the assertion's aud may be the issuer or this endpoint.
     audiences: (e) => [e.parEndpoint, ...(e.mtlsParEndpoint ? [e.mtlsParEndpoint] : [])],

@@ -6,17 +6,16 @@
  */
 import type { SandboxConfig } from '../oauth/services.js';
 import type { components } from '../generated/sandbox.js';
+import { withoutGrantFields } from '../contract/request.js';
 import { invalidRequest, unauthorizedClient } from '../http/refusal.js';
 import { jsonResponse } from '../http/responses.js';
 import { clientRequestHandler, type ClientEndpoint } from '../oauth/client-request.js';
-import type { Endpoints } from '../oauth/endpoints.js';
 import { tokenInspector, type KnownToken } from '../tokens/introspection.js';
 
 type Introspection = components['schemas']['Introspection'];
 
-/** Fields of the token request that have no place here. */
-const TOKEN_ONLY = new Set(['grant_type', 'device_code', 'code', 'code_verifier', 'refresh_token', 'redirect_uri']);
-const ruledFields = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).filter(([name]) => !TOKEN_ONLY.has(name)));
+/** An endpoint's URL, and its mutual-TLS alias when that listener runs: where an assertion may be addressed. */
+const alsoAt = (url: string, mtls: string | undefined) => (mtls ? [url, mtls] : [url]);
 
 /** RFC 7662 §2.2: the members of an active token. */
 function introspection(known: KnownToken, issuer: string): Introspection {
@@ -37,13 +36,12 @@ function introspection(known: KnownToken, issuer: string): Introspection {
 function managementEndpoints(config: SandboxConfig) {
   const inspector = tokenInspector(config.tokenSigningJwk, config.state, config.clock);
   const { revocations } = config.state;
-  const own = (endpoint: (e: Endpoints) => string, mtls: (e: Endpoints) => string | undefined) => (e: Endpoints) => [endpoint(e), ...(mtls(e) ? [mtls(e)!] : [])];
 
   const introspect: ClientEndpoint = {
     scenarios: 'response',
     responses: config.ownScenarios['/introspect'],
-    ruledFields,
-    audiences: own((e) => e.introspectionEndpoint, (e) => e.mtlsIntrospectionEndpoint),
+    ruledFields: withoutGrantFields,
+    audiences: (e) => alsoAt(e.introspectionEndpoint, e.mtlsIntrospectionEndpoint),
     async handle({ input, endpoints, interactionId, refuse }) {
       const token = input.fields.token;
       if (!token) return refuse(invalidRequest('introspect.token.missing', 'token is required (RFC 7662 §2.1)'));
@@ -56,8 +54,8 @@ function managementEndpoints(config: SandboxConfig) {
   const revoke: ClientEndpoint = {
     scenarios: 'response',
     responses: config.ownScenarios['/revoke'],
-    ruledFields,
-    audiences: own((e) => e.revocationEndpoint, (e) => e.mtlsRevocationEndpoint),
+    ruledFields: withoutGrantFields,
+    audiences: (e) => alsoAt(e.revocationEndpoint, e.mtlsRevocationEndpoint),
     async handle({ input, client, endpoints, interactionId, refuse }) {
       const token = input.fields.token;
       if (!token) return refuse(invalidRequest('revoke.token.missing', 'token is required (RFC 7009 §2.1)'));
