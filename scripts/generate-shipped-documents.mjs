@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Writes src/generated/shipped-documents.ts: each YAML file the package ships and reads at start
- * (the contract, the scenarios, the demo clients) as JSON, under the SHA-256 of its text. A file
+ * (the contracts, the scenarios, the demo clients) as JSON, under the SHA-256 of its text. A file
  * that still has that text is read from there instead of parsed (src/settings/shipped-documents.ts).
  * Run by `npm run generate`.
  */
@@ -12,6 +12,7 @@ import { parseDocument } from 'yaml';
 const root = new URL('../', import.meta.url);
 const files = [
   'openapi/token.yaml',
+  'openapi/sandbox.yaml',
   ...readdirSync(new URL('scenarios/', root))
     .filter((name) => /\.ya?ml$/i.test(name))
     .sort()

@@ -12,13 +12,16 @@ import { allowedHosts } from '../http/allowed-hosts.js';
 import { cors, routeMethods } from '../http/cors.js';
 import { transportOf } from '../http/exchange.js';
 import { interactionIdFor } from '../routes/interaction-id.js';
-import { DEVICE_AUTHORIZATION_PATH, VERIFICATION_PATH, type Listeners } from '../oauth/endpoints.js';
+import { AUTHORIZATION_PATH, DEVICE_AUTHORIZATION_PATH, INTROSPECTION_PATH, PAR_PATH, REVOCATION_PATH, VERIFICATION_PATH, type Listeners } from '../oauth/endpoints.js';
 import { errorList, SANDBOX_STYLE } from '../http/responses.js';
 import { adminRoutes } from '../routes/admin.js';
 import { deviceDecisionHandler } from '../routes/admin-devices.js';
+import { authorizationHandlers } from '../routes/authorize.js';
 import { deviceAuthorizationHandler } from '../routes/device-authorization.js';
 import { ADMIN_BASE, observe, type ObservedEnv } from '../routes/observe.js';
+import { parHandler } from '../routes/par.js';
 import { tokenHandler } from '../routes/token.js';
+import { tokenManagementHandlers } from '../routes/token-management.js';
 import { verificationHandlers } from '../routes/verification.js';
 import { jwksHandler, metadataHandler } from '../routes/wellknown.js';
 
@@ -55,6 +58,9 @@ function appOf(config: SandboxConfig): SandboxApp {
   const jwks = jwksHandler(config);
   const deviceAuthorization = deviceAuthorizationHandler(config);
   const verification = verificationHandlers(config, VERIFICATION_PATH);
+  const par = parHandler(config);
+  const authorization = authorizationHandlers(config, AUTHORIZATION_PATH);
+  const management = tokenManagementHandlers(config);
 
   const app = new Hono<ObservedEnv>();
   app.use(async (c, next) => {
@@ -83,6 +89,11 @@ function appOf(config: SandboxConfig): SandboxApp {
   app.post(DEVICE_AUTHORIZATION_PATH, (c) => deviceAuthorization(c.req.raw, c.get('interactionId'), exchange(c)));
   app.get(VERIFICATION_PATH, (c) => verification.show(c.req.raw, c.get('interactionId'), c.get('notes')));
   app.post(VERIFICATION_PATH, (c) => verification.decide(c.req.raw, c.get('interactionId'), c.get('notes'), transportOf(c.env)));
+  app.post(PAR_PATH, (c) => par(c.req.raw, c.get('interactionId'), exchange(c)));
+  app.get(AUTHORIZATION_PATH, (c) => authorization.show(c.req.raw, c.get('interactionId'), c.get('notes')));
+  app.post(AUTHORIZATION_PATH, (c) => authorization.decide(c.req.raw, c.get('interactionId'), c.get('notes'), transportOf(c.env)));
+  app.post(INTROSPECTION_PATH, (c) => management.introspect(c.req.raw, c.get('interactionId'), exchange(c)));
+  app.post(REVOCATION_PATH, (c) => management.revoke(c.req.raw, c.get('interactionId'), exchange(c)));
   app.notFound((c) => {
     c.get('notes').refusal = 'route.not_found';
     return errorList(404, [`Not found: ${c.req.method} ${new URL(c.req.url).pathname}`], c.get('interactionId'));

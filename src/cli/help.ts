@@ -47,6 +47,9 @@ export const RUN_OPTIONS: readonly OptionHelp[] = [
   { flag: '--max-body-bytes N', text: ['largest request body read'], default: DEFAULTS.maxBodyBytes },
   { flag: '--device-interval S', text: ['device grant polling interval (0 in CI)'], default: DEFAULTS.deviceIntervalSeconds },
   { flag: '--device-code-lifetime S', text: ['device and user code lifetime'], default: DEFAULTS.deviceCodeLifetimeSeconds },
+  { flag: '--consent MODE', text: ['the authorization endpoint: page shows the', 'consent page, auto approves at once (CI)'], default: DEFAULTS.consent },
+  { flag: '--par-lifetime S', text: ['request_uri lifetime (PAR), under 600'], default: DEFAULTS.parLifetimeSeconds },
+  { flag: '--rotate-refresh-tokens', text: ['a new refresh token at each refresh'] },
   { flag: '--rate-limit N/T', text: ['per-client_id limit, e.g. 10/1s or 100/1m', '(unit ms, s, m or h): beyond it 429 with', 'Retry-After'], default: 'no limit' },
   {
     flag: '--admin-token T',

@@ -12,7 +12,7 @@ export type CertificateIdentity =
 
 export interface RegisteredClient {
   clientId: string;
-  /** Shown to the user on the device verification page. */
+  /** Shown to the user on the device verification and consent pages. */
   clientName?: string;
   authMethod: AuthMethod;
   /** private_key_jwt: the one algorithm allowed, or any FAPI one when unset. */
@@ -23,6 +23,12 @@ export interface RegisteredClient {
   /** Scopes the client may get; undefined means no restriction. */
   scopes?: ReadonlySet<string>;
   grantTypes: ReadonlySet<string>;
+  /** authorization_code: the redirect URIs a pushed request may name, compared exactly. */
+  redirectUris: readonly string[];
+  /** RFC 9449 §5.2 dpop_bound_access_tokens: the client's tokens must be DPoP-bound. */
+  dpopBoundAccessTokens: boolean;
+  /** RFC 9126 §6 require_pushed_authorization_requests. */
+  requirePushedAuthorizationRequests: boolean;
 }
 
 export class ClientRegistry {

@@ -3,8 +3,10 @@
  * --contract) into what the server needs from it: the request's header and body rules, and for
  * each documented status its headers, body schema, named examples, the body and header values
  * answered when no example is named (synthesized from the schemas), and the shape of the
- * sandbox's own 400s. Done once when the file is read (settings/contract-file.ts); anything the
- * sandbox cannot serve is a ContractError naming the place in the document.
+ * sandbox's own 400s; and the responses of the sandbox's own operations that scenarios answer
+ * (openapi/sandbox.yaml's POST /par, /introspect, /revoke). Done once when the files are read
+ * (settings/contract-file.ts); anything the sandbox cannot serve is a ContractError naming the
+ * place in the document.
  */
 import { INTERACTION_ID, type AnswerStyle } from '../http/responses.js';
 import { shippedFile } from '../shipped/files.js';
@@ -13,6 +15,8 @@ import { synthesize } from './synthesize.js';
 
 /** The shipped contract, openapi/token.yaml. */
 export const tokenDocumentPath = () => shippedFile('openapi/token.yaml');
+/** The sandbox's own endpoints, openapi/sandbox.yaml. */
+export const sandboxDocumentPath = () => shippedFile('openapi/sandbox.yaml');
 
 export interface FieldRule {
   name: string;
@@ -37,7 +41,14 @@ export interface ResponseContract {
   headerValues: Readonly<Record<string, string>>;
 }
 
-export interface TokenContract extends AnswerStyle {
+/** What an operation documents it answers: each status, its headers, body and named examples. */
+export interface ResponsesContract {
+  /** How the operation is named in messages, e.g. POST /token. */
+  label: string;
+  responses: Map<number, ResponseContract>;
+}
+
+export interface TokenContract extends ResponsesContract, AnswerStyle {
   /** Header parameters of POST /token, lower-cased, the sandbox's own selectors excluded. */
   headers: FieldRule[];
   /** The x-fapi-interaction-id request header's rule (a malformed one is refused, a fresh id answered). */
@@ -46,14 +57,15 @@ export interface TokenContract extends AnswerStyle {
   fields: FieldRule[];
   /** Default value of grant_type; undefined when the document gives none (then it is required). */
   defaultGrantType?: string;
-  responses: Map<number, ResponseContract>;
 }
 
 /** Request headers that select scenarios: the scenario layer interprets them, not the validator. */
 const SELECTOR_HEADERS = new Set(['x-sandbox-scenario', 'prefer']);
 
 /** The grant_type values the sandbox has a grant for (grants/). */
-export const SERVED_GRANTS: readonly string[] = ['client_credentials', 'private_key_jwt', 'tls_client_auth', 'urn:ietf:params:oauth:grant-type:device_code'];
+export const SERVED_GRANTS: readonly string[] = [
+  'client_credentials', 'private_key_jwt', 'tls_client_auth', 'urn:ietf:params:oauth:grant-type:device_code', 'authorization_code', 'refresh_token',
+];
 
 type Doc = Record<string, unknown>;
 
@@ -177,6 +189,43 @@ export function tokenContractFrom(data: unknown): TokenContract {
   const { headers, interactionId } = requestHeaders(doc, operation, place);
   const { fields, defaultGrantType } = formRules(doc, operation, place);
 
+  const responses = responsesOf(doc, operation, place);
+  if (!responses.get(200)?.body) throw new ContractError(`${place}.responses.200`, 'is missing or has no JSON body schema: the sandbox issues tokens with it');
+  const errorShape = errorShapeOf(responses, `${place}.responses`);
+  return {
+    label: 'POST /token', headers, interactionId, fields, defaultGrantType, responses, errorShape,
+    headersOf: (status) => responses.get(status)?.headerValues ?? {},
+  };
+}
+
+/** Where a document that refers to token.yaml (as sandbox.yaml does) keeps it once bundled. */
+const TOKEN_DOCUMENT_REF = './token.yaml#';
+const BUNDLED_AT = 'x-bundled-token-document';
+
+/** Every $ref of `node` with `from` as its prefix rewritten to `to`, as a copy. */
+function rewriteRefs(node: unknown, from: string, to: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, from, to));
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith(from) ? `${to}${v.slice(from.length)}` : rewriteRefs(v, from, to)]),
+  );
+}
+
+/**
+ * The responses a document's POST `path` documents (`data`: the parsed document). Its references
+ * to token.yaml are resolved in `tokenDocument`, bundled into it.
+ */
+export function responsesContractFrom(data: unknown, path: string, tokenDocument: unknown): ResponsesContract {
+  const doc: Doc = {
+    ...(rewriteRefs(data, TOKEN_DOCUMENT_REF, `#/${BUNDLED_AT}`) as Doc),
+    [BUNDLED_AT]: rewriteRefs(tokenDocument, '#/', `#/${BUNDLED_AT}/`),
+  };
+  const place = `paths.${path}.post`;
+  const operation = objectAt(doc, place, deref<Doc>(doc, (doc.paths as Doc)[path]).post, `is missing: the sandbox serves POST ${path}`);
+  return { label: `POST ${path}`, responses: responsesOf(doc, operation, place) };
+}
+
+function responsesOf(doc: Doc, operation: Doc, place: string): Map<number, ResponseContract> {
   const responses = new Map<number, ResponseContract>();
   if (!isObject(operation.responses)) throw new ContractError(`${place}.responses`, 'is missing');
   for (const [code, r] of Object.entries(operation.responses)) {
@@ -184,11 +233,5 @@ export function tokenContractFrom(data: unknown): TokenContract {
     if (!/^[1-5]\d\d$/.test(code)) throw new ContractError(where, 'the sandbox answers documented statuses, not ranges or default');
     responses.set(Number(code), responseContract(doc, Number(code), r, where));
   }
-  if (!responses.get(200)?.body) throw new ContractError(`${place}.responses.200`, 'is missing or has no JSON body schema: the sandbox issues tokens with it');
-  const errorShape = errorShapeOf(responses, `${place}.responses`);
-
-  return {
-    headers, interactionId, fields, defaultGrantType, responses, errorShape,
-    headersOf: (status) => responses.get(status)?.headerValues ?? {},
-  };
+  return responses;
 }

@@ -32,6 +32,11 @@ export interface TokenInput {
   clientAssertion?: string;
   scope?: string;
   deviceCode?: string;
+  /** authorization_code: the code, the redirect_uri it was requested for, the PKCE verifier. */
+  code?: string;
+  redirectUri?: string;
+  codeVerifier?: string;
+  refreshToken?: string;
   /** Every form field as sent, for grants and scenario rules that need more. */
   fields: Readonly<Record<string, string>>;
 }
@@ -51,6 +56,13 @@ export function checkHeaders(contract: TokenContract, headers: Headers): Refusal
   return undefined;
 }
 
+/** The token request's grant fields, which have no place in the other requests a client authenticates. */
+const GRANT_FIELDS = new Set(['grant_type', 'device_code', 'code', 'code_verifier', 'refresh_token']);
+
+/** A form without the token request's grant fields, for the token contract's rules to apply to the rest (client_id, scope, the assertion). */
+export const withoutGrantFields = (fields: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(fields).filter(([name]) => !GRANT_FIELDS.has(name)));
+
 /** Fields each grant cannot do without, beyond what the contract checks per field. */
 function missingForGrant(input: TokenInput): Refusal | undefined {
   const noClientId = invalidRequest('form.client_id.missing', `client_id is required with grant_type ${input.grantType}`);
@@ -69,6 +81,11 @@ function missingForGrant(input: TokenInput): Refusal | undefined {
     case DEVICE_CODE_GRANT:
       if (input.deviceCode === undefined) return invalidRequest('form.device_code.missing', `device_code is required with grant_type ${DEVICE_CODE_GRANT}`);
       return input.clientId === undefined ? noClientId : undefined;
+    case 'authorization_code':
+      // redirect_uri and code_verifier are the code's bindings: their absence is the grant's invalid_grant.
+      return input.code === undefined ? invalidRequest('form.code.missing', 'code is required with grant_type authorization_code') : undefined;
+    case 'refresh_token':
+      return input.refreshToken === undefined ? invalidRequest('form.refresh_token.missing', 'refresh_token is required with grant_type refresh_token') : undefined;
     case 'client_credentials':
       return undefined;
   }
@@ -108,6 +125,10 @@ export function checkTokenForm(contract: TokenContract, fields: Record<string, s
     clientAssertion: anyAssertion,
     scope: fields.scope,
     deviceCode: fields.device_code,
+    code: fields.code,
+    redirectUri: fields.redirect_uri,
+    codeVerifier: fields.code_verifier,
+    refreshToken: fields.refresh_token,
     fields,
   };
   const missing = missingForGrant(input);

@@ -94,7 +94,8 @@ export function compileSchema(schemaOrRef: unknown, doc: unknown): Check {
   if (schema === null || typeof schema !== 'object') throw new SchemaError('a schema must be an object');
   const checks: Check[] = [];
   for (const [keyword, arg] of Object.entries(schema)) {
-    if (ANNOTATIONS.has(keyword)) continue;
+    // OpenAPI specification extensions (x-…) annotate, as the keywords above do.
+    if (ANNOTATIONS.has(keyword) || keyword.startsWith('x-')) continue;
     checks.push(compileKeyword(keyword, arg, schema, doc));
   }
   return (value) => {

@@ -69,6 +69,121 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/par": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pushed authorization request (RFC 9126 §2)
+         * @description The client authenticates as at the token endpoint (private_key_jwt or mutual TLS) and must
+         *     be registered for the authorization_code grant; the checks run in the token endpoint's
+         *     order (scenario, rate limit, Accept, FAPI header formats, body, client), then the
+         *     request's own: no `request_uri` (RFC 9126 §2.1), `response_type=code`, a `redirect_uri`
+         *     registered for the client (compared exactly), `code_challenge` of RFC 7636 §4.2 syntax with
+         *     `code_challenge_method=S256`, and the registered scopes. The `request_uri` answered is
+         *     taken once by `GET /authorize` before `expires_in` (`--par-lifetime`, default 90 s).
+         *
+         *     `x-sandbox-scenario` may name a scenario of `endpoint: /par`, and `Prefer` selects a status
+         *     and example of this operation, as at the token endpoint. `invalid_client` is a 400, as
+         *     the provider answers it at the token endpoint.
+         */
+        post: operations["pushAuthorizationRequest"];
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightPushedAuthorizationRequest"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The authorization endpoint, for pushed requests (RFC 9126 §4)
+         * @description Takes the `request_uri` once and shows the consent page: the client, the scopes and where
+         *     the answer goes, with Approve and Deny (no JavaScript needed; the page sets a
+         *     `SameSite=Strict`, `HttpOnly` cookie with the consent's CSRF token). With `--consent auto`
+         *     it approves at once and redirects (303) as an approval does. An error that cannot go to
+         *     the client (RFC 6749 §4.1.2.1: no client_id or an unknown one, no request_uri, an
+         *     unknown, expired, used or another client's request_uri) is an HTML page.
+         */
+        get: operations["showConsentPage"];
+        put?: never;
+        /**
+         * The user's decision on the consent page
+         * @description Needs the consent page's form fields and the browser's consent cookie; a form without
+         *     them (a cross-site request) is `403`. Approval redirects (303) to the `redirect_uri` with
+         *     `code`, `state` and `iss` (RFC 9207); denial with `error=access_denied`, `state` and `iss`.
+         */
+        post: operations["decideOnConsentPage"];
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightAuthorization"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token introspection (RFC 7662)
+         * @description Any registered client authenticates as at the token endpoint (private_key_jwt or mutual
+         *     TLS) and asks about a `token`: an access token this sandbox signed (its signature, `iss`,
+         *     `exp` on the sandbox's clock, not revoked) or a refresh token it issued (not revoked).
+         *     Anything else (expired, revoked, unknown, another issuer's) is `{"active": false}`.
+         *     `token_type_hint` is taken as a hint only. Scenarios of `endpoint: /introspect` and
+         *     `Prefer` answer on demand.
+         */
+        post: operations["introspectToken"];
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightIntrospection"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token revocation (RFC 7009)
+         * @description The client authenticates as at the token endpoint and revokes a `token` issued to it: a
+         *     refresh token is revoked with its grant, so every access token issued from it (and from
+         *     the code it came from) is revoked too (RFC 7009 §2.1); an access token is revoked alone.
+         *     A token the sandbox does not know is answered 200 all the same (RFC 7009 §2.2); another
+         *     client's is `unauthorized_client`. Scenarios of `endpoint: /revoke` and `Prefer` answer on
+         *     demand.
+         */
+        post: operations["revokeToken"];
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightRevocation"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__sandbox/devices/{user_code}/approve": {
         parameters: {
             query?: never;
@@ -478,6 +593,11 @@ export interface components {
             description: string;
             /** @description The file the scenario came from. */
             source: string;
+            /**
+             * @description Present for a scenario of one of the sandbox's own endpoints; a response scenario without it answers POST /token.
+             * @enum {string}
+             */
+            endpoint?: "/par" | "/introspect" | "/revoke";
             match?: {
                 form?: components["schemas"]["StringMap"];
                 headers?: components["schemas"]["StringMap"];
@@ -532,6 +652,21 @@ export interface components {
             jwks_uri: string;
             /** Format: uri */
             device_authorization_endpoint?: string;
+            /** Format: uri */
+            pushed_authorization_request_endpoint?: string;
+            /** @description Always true: the authorization endpoint takes pushed requests only (RFC 9126 §5). */
+            require_pushed_authorization_requests?: boolean;
+            /** Format: uri */
+            authorization_endpoint?: string;
+            /** @description RFC 9207. The authorization response carries iss. */
+            authorization_response_iss_parameter_supported?: boolean;
+            code_challenge_methods_supported?: components["schemas"]["StringList"];
+            /** Format: uri */
+            introspection_endpoint?: string;
+            /** Format: uri */
+            revocation_endpoint?: string;
+            introspection_endpoint_auth_methods_supported?: components["schemas"]["StringList"];
+            revocation_endpoint_auth_methods_supported?: components["schemas"]["StringList"];
             grant_types_supported: components["schemas"]["StringList"];
             token_endpoint_auth_methods_supported: components["schemas"]["StringList"];
             token_endpoint_auth_signing_alg_values_supported?: components["schemas"]["StringList"];
@@ -546,7 +681,68 @@ export interface components {
                 token_endpoint?: string;
                 /** Format: uri */
                 device_authorization_endpoint?: string;
+                /** Format: uri */
+                pushed_authorization_request_endpoint?: string;
+                /** Format: uri */
+                introspection_endpoint?: string;
+                /** Format: uri */
+                revocation_endpoint?: string;
             };
+        };
+        /**
+         * @description The client's authentication (a client assertion, or a client certificate on the
+         *     mutual-TLS listener; the fields follow the token request's rules) and the authorization
+         *     request's parameters (RFC 6749 §4.1.1, RFC 7636 §4.3).
+         */
+        PushedAuthorizationRequest: {
+            client_id?: string;
+            /** @enum {string} */
+            client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+            client_assertion?: string;
+            /** @enum {string} */
+            response_type: "code";
+            /** Format: uri */
+            redirect_uri: string;
+            scope?: string;
+            state?: string;
+            code_challenge: string;
+            /** @enum {string} */
+            code_challenge_method: "S256";
+        };
+        /**
+         * @description The client's authentication (a client assertion, or a client certificate on the
+         *     mutual-TLS listener; the fields follow the token request's rules) and the token asked
+         *     about (RFC 7662 §2.1, RFC 7009 §2.1).
+         */
+        TokenRequestByClient: {
+            client_id?: string;
+            /** @enum {string} */
+            client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+            client_assertion?: string;
+            token: string;
+            /** @enum {string} */
+            token_type_hint?: "access_token" | "refresh_token";
+        };
+        Introspection: {
+            active: boolean;
+            client_id?: string;
+            scope?: string;
+            /** @description Bearer for an access token (DPoP for a DPoP-bound one), refresh_token for a refresh token. */
+            token_type?: string;
+            sub?: string;
+            /** Format: uri */
+            iss?: string;
+            iat?: number;
+            exp?: number;
+            /** @description What the token is bound to (RFC 8705 §3.1 x5t#S256, RFC 9449 §6 jkt). */
+            cnf?: {
+                "x5t#S256"?: string;
+                jkt?: string;
+            };
+        };
+        PushedAuthorizationResponse: {
+            request_uri: string;
+            expires_in: number;
         };
         /**
          * @description `client_id`, `scope`, and the client's authentication: a client assertion, or a client
@@ -608,6 +804,10 @@ export interface components {
          * @example d3a9e2b4-6c1f-4c53-9b0e-8f3f1a2b7c10
          */
         InteractionId: string;
+        /** Validation Error messages */
+        "schemas-ErrorList": {
+            errors: string[];
+        };
     };
     responses: {
         /**
@@ -761,6 +961,35 @@ export interface components {
                 "application/json": components["schemas"]["ErrorList"];
             };
         };
+        /**
+         * @description The consent page. Its Content-Security-Policy allows the form to lead to the redirect
+         *     URI's origin (browsers hold the redirect to form-action too).
+         */
+        ConsentPage: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                /** @description sandbox-consent-<consent id>=<CSRF token>; Path=/authorize; HttpOnly; SameSite=Strict */
+                "Set-Cookie": string;
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+            };
+        };
+        /**
+         * @description The authorization response (RFC 6749 §4.1.2): the browser goes to the redirect_uri with
+         *     `code` (or `error=access_denied`), `state` when one was pushed, and `iss` (RFC 9207).
+         */
+        AuthorizationRedirect: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                /** @description e.g. http://localhost:8080/callback?code=…&state=af0ifjsldkj&iss=http%3A%2F%2F127.0.0.1%3A4010 */
+                Location: string;
+                "Cache-Control": components["headers"]["NoStore"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description The decision was recorded; the device's next poll sees it. */
         Decided: {
             headers: {
@@ -768,6 +997,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content?: never;
+        };
+        /** @description Not found */
+        "responses-NotFound": {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["headers-InteractionId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["schemas-ErrorList"];
+            };
         };
     };
     parameters: {
@@ -797,6 +1036,23 @@ export interface components {
          * @example Mozilla/5.0 (X11; Linux x86_64)
          */
         CustomerUserAgent: string;
+        /**
+         * @description Sandbox only, never sent to the real server. Selects a scenario by name (see `scenarios/`
+         *     and `GET /__sandbox/scenarios`). A selected scenario wins over every other rule, so the
+         *     outcome never depends on the body. An unknown name is answered with 404 and the list of
+         *     scenario names.
+         * @example throttled
+         */
+        "parameters-SandboxScenario": string;
+        /**
+         * @description Sandbox only, Prism-compatible (RFC 7240 syntax). `code=N` selects the response with status
+         *     N; `example=NAME` selects one of that response's named examples, e.g.
+         *     `Prefer: code=400, example=invalid_client`. A code this operation does not document, or an
+         *     example the status does not have, is answered with 404 and the list of what exists.
+         *     Preferences the sandbox does not know are ignored, as RFC 7240 says.
+         * @example code=429
+         */
+        Prefer: string;
     };
     requestBodies: never;
     headers: {
@@ -809,6 +1065,8 @@ export interface components {
          *     sandbox sends delay-seconds; an HTTP-date is also valid.
          */
         RetryAfter: string;
+        /** @description An RFC4122 UID used as a correlation id, echoed from the request or generated. */
+        "headers-InteractionId": components["schemas"]["InteractionId"];
     };
     pathItems: never;
 }
@@ -964,6 +1222,421 @@ export interface operations {
         };
     };
     preflightVerificationPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    pushAuthorizationRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The time when the PSU last logged in with the TPP. All dates in the HTTP headers are
+                 *     represented as RFC 7231 Full Dates. An example is below: Sun, 10 Sep 2017 19:43:31 UTC
+                 * @example Sun, 10 Sep 2017 19:43:31 UTC
+                 */
+                "x-fapi-auth-date"?: components["parameters"]["FapiAuthDate"];
+                /**
+                 * @description The PSU's IP address if the PSU is currently logged in with the TPP (IPv4 or IPv6).
+                 * @example 203.0.113.42
+                 */
+                "x-fapi-customer-ip-address"?: components["parameters"]["FapiCustomerIpAddress"];
+                /**
+                 * @description An RFC4122 UID used as a correlation id. The server echoes it on every response; when it
+                 *     is absent the server generates one. A malformed value is answered with 400
+                 *     `invalid_request` and a freshly generated id.
+                 */
+                "x-fapi-interaction-id"?: components["parameters"]["FapiInteractionIdRequest"];
+                /**
+                 * @description Indicates the user-agent that the PSU is using.
+                 * @example Mozilla/5.0 (X11; Linux x86_64)
+                 */
+                "x-customer-user-agent"?: components["parameters"]["CustomerUserAgent"];
+                /**
+                 * @description Sandbox only, never sent to the real server. Selects a scenario by name (see `scenarios/`
+                 *     and `GET /__sandbox/scenarios`). A selected scenario wins over every other rule, so the
+                 *     outcome never depends on the body. An unknown name is answered with 404 and the list of
+                 *     scenario names.
+                 * @example throttled
+                 */
+                "x-sandbox-scenario"?: components["parameters"]["parameters-SandboxScenario"];
+                /**
+                 * @description Sandbox only, Prism-compatible (RFC 7240 syntax). `code=N` selects the response with status
+                 *     N; `example=NAME` selects one of that response's named examples, e.g.
+                 *     `Prefer: code=400, example=invalid_client`. A code this operation does not document, or an
+                 *     example the status does not have, is answered with 404 and the list of what exists.
+                 *     Preferences the sandbox does not know are ignored, as RFC 7240 says.
+                 * @example code=429
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["PushedAuthorizationRequest"];
+            };
+        };
+        responses: {
+            /** @description The request is stored; its reference for the authorization endpoint (RFC 9126 §2.2) */
+            201: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushedAuthorizationResponse"];
+                };
+            };
+            /** @description An RFC 6749 §5.2 error (RFC 9126 §2.3), or the refusal of a host the sandbox does not answer to (`HostNotAllowed`) */
+            400: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
+            404: components["responses"]["responses-NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /**
+             * @description The client_id's rate limit (`--rate-limit`) is spent, as at the token endpoint; the
+             *     endpoints share each client's bucket.
+             */
+            429: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorList"];
+                };
+            };
+            /** @description Internal Server Error (a scenario's answer); clients must not rely on the body. */
+            500: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorList"];
+                };
+            };
+        };
+    };
+    preflightPushedAuthorizationRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    showConsentPage: {
+        parameters: {
+            query: {
+                client_id: string;
+                request_uri: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ConsentPage"];
+            303: components["responses"]["AuthorizationRedirect"];
+            400: components["responses"]["PageOrHostNotAllowed"];
+            404: components["responses"]["Page"];
+            410: components["responses"]["Page"];
+        };
+    };
+    decideOnConsentPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    consent: string;
+                    csrf: string;
+                    /** @enum {string} */
+                    decision: "approve" | "deny";
+                };
+            };
+        };
+        responses: {
+            303: components["responses"]["AuthorizationRedirect"];
+            400: components["responses"]["PageOrHostNotAllowed"];
+            /**
+             * @description An error page, the decision not taken: 403 for a form that is not the consent page's
+             *     (no cookie, or a CSRF token that is not the consent's), 404 for an unknown consent, 410
+             *     for one already decided or expired. The decision's only success is the 303.
+             */
+            default: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    preflightAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    introspectToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The time when the PSU last logged in with the TPP. All dates in the HTTP headers are
+                 *     represented as RFC 7231 Full Dates. An example is below: Sun, 10 Sep 2017 19:43:31 UTC
+                 * @example Sun, 10 Sep 2017 19:43:31 UTC
+                 */
+                "x-fapi-auth-date"?: components["parameters"]["FapiAuthDate"];
+                /**
+                 * @description The PSU's IP address if the PSU is currently logged in with the TPP (IPv4 or IPv6).
+                 * @example 203.0.113.42
+                 */
+                "x-fapi-customer-ip-address"?: components["parameters"]["FapiCustomerIpAddress"];
+                /**
+                 * @description An RFC4122 UID used as a correlation id. The server echoes it on every response; when it
+                 *     is absent the server generates one. A malformed value is answered with 400
+                 *     `invalid_request` and a freshly generated id.
+                 */
+                "x-fapi-interaction-id"?: components["parameters"]["FapiInteractionIdRequest"];
+                /**
+                 * @description Indicates the user-agent that the PSU is using.
+                 * @example Mozilla/5.0 (X11; Linux x86_64)
+                 */
+                "x-customer-user-agent"?: components["parameters"]["CustomerUserAgent"];
+                /**
+                 * @description Sandbox only, never sent to the real server. Selects a scenario by name (see `scenarios/`
+                 *     and `GET /__sandbox/scenarios`). A selected scenario wins over every other rule, so the
+                 *     outcome never depends on the body. An unknown name is answered with 404 and the list of
+                 *     scenario names.
+                 * @example throttled
+                 */
+                "x-sandbox-scenario"?: components["parameters"]["parameters-SandboxScenario"];
+                /**
+                 * @description Sandbox only, Prism-compatible (RFC 7240 syntax). `code=N` selects the response with status
+                 *     N; `example=NAME` selects one of that response's named examples, e.g.
+                 *     `Prefer: code=400, example=invalid_client`. A code this operation does not document, or an
+                 *     example the status does not have, is answered with 404 and the list of what exists.
+                 *     Preferences the sandbox does not know are ignored, as RFC 7240 says.
+                 * @example code=429
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequestByClient"];
+            };
+        };
+        responses: {
+            /** @description What the sandbox knows of the token (RFC 7662 §2.2) */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Introspection"];
+                };
+            };
+            /** @description An RFC 6749 §5.2 error (client authentication, a missing token), or the refusal of a host the sandbox does not answer to (`HostNotAllowed`) */
+            400: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
+            404: components["responses"]["responses-NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description The client_id's rate limit (`--rate-limit`) is spent, as at the token endpoint. */
+            429: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorList"];
+                };
+            };
+            /** @description Internal Server Error (a scenario's answer); clients must not rely on the body. */
+            500: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorList"];
+                };
+            };
+        };
+    };
+    preflightIntrospection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The time when the PSU last logged in with the TPP. All dates in the HTTP headers are
+                 *     represented as RFC 7231 Full Dates. An example is below: Sun, 10 Sep 2017 19:43:31 UTC
+                 * @example Sun, 10 Sep 2017 19:43:31 UTC
+                 */
+                "x-fapi-auth-date"?: components["parameters"]["FapiAuthDate"];
+                /**
+                 * @description The PSU's IP address if the PSU is currently logged in with the TPP (IPv4 or IPv6).
+                 * @example 203.0.113.42
+                 */
+                "x-fapi-customer-ip-address"?: components["parameters"]["FapiCustomerIpAddress"];
+                /**
+                 * @description An RFC4122 UID used as a correlation id. The server echoes it on every response; when it
+                 *     is absent the server generates one. A malformed value is answered with 400
+                 *     `invalid_request` and a freshly generated id.
+                 */
+                "x-fapi-interaction-id"?: components["parameters"]["FapiInteractionIdRequest"];
+                /**
+                 * @description Indicates the user-agent that the PSU is using.
+                 * @example Mozilla/5.0 (X11; Linux x86_64)
+                 */
+                "x-customer-user-agent"?: components["parameters"]["CustomerUserAgent"];
+                /**
+                 * @description Sandbox only, never sent to the real server. Selects a scenario by name (see `scenarios/`
+                 *     and `GET /__sandbox/scenarios`). A selected scenario wins over every other rule, so the
+                 *     outcome never depends on the body. An unknown name is answered with 404 and the list of
+                 *     scenario names.
+                 * @example throttled
+                 */
+                "x-sandbox-scenario"?: components["parameters"]["parameters-SandboxScenario"];
+                /**
+                 * @description Sandbox only, Prism-compatible (RFC 7240 syntax). `code=N` selects the response with status
+                 *     N; `example=NAME` selects one of that response's named examples, e.g.
+                 *     `Prefer: code=400, example=invalid_client`. A code this operation does not document, or an
+                 *     example the status does not have, is answered with 404 and the list of what exists.
+                 *     Preferences the sandbox does not know are ignored, as RFC 7240 says.
+                 * @example code=429
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequestByClient"];
+            };
+        };
+        responses: {
+            /** @description Revoked, or unknown (RFC 7009 §2.2); no body. */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An RFC 6749 §5.2 error (client authentication, a missing token), or the refusal of a host the sandbox does not answer to (`HostNotAllowed`) */
+            400: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
+            404: components["responses"]["responses-NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description The client_id's rate limit (`--rate-limit`) is spent, as at the token endpoint. */
+            429: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorList"];
+                };
+            };
+            /** @description Internal Server Error (a scenario's answer); clients must not rely on the body. */
+            500: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorList"];
+                };
+            };
+        };
+    };
+    preflightRevocation: {
         parameters: {
             query?: never;
             header?: never;

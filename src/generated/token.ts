@@ -48,6 +48,9 @@ export interface components {
          *       or with mutual TLS (`client_id` only).
          *     - `tls_client_auth`: `client_id` is required; the client certificate authenticates.
          *     - `urn:ietf:params:oauth:grant-type:device_code`: `device_code` and `client_id` are required.
+         *     - `authorization_code` (sandbox extension): `code`, and the client's authentication; the code
+         *       is checked against `redirect_uri` and `code_verifier`.
+         *     - `refresh_token` (sandbox extension): `refresh_token`, and the client's authentication.
          *
          *     Each parameter may appear once (RFC 6749 §3.2). Unknown parameters are ignored (RFC 6749 §3.2).
          */
@@ -57,7 +60,7 @@ export interface components {
              * @default client_credentials
              * @enum {string}
              */
-            grant_type: "client_credentials" | "private_key_jwt" | "tls_client_auth" | "urn:ietf:params:oauth:grant-type:device_code";
+            grant_type: "client_credentials" | "private_key_jwt" | "tls_client_auth" | "urn:ietf:params:oauth:grant-type:device_code" | "authorization_code" | "refresh_token";
             /** @description Required with grant_type private_key_jwt, tls_client_auth and the device code grant. */
             client_id?: string;
             /**
@@ -81,6 +84,14 @@ export interface components {
             scope?: string;
             /** @description The device verification code (RFC 8628 §3.4). Required with the device code grant. */
             device_code?: string;
+            /** @description The authorization code (RFC 6749 §4.1.3). Required with grant_type authorization_code. */
+            code?: string;
+            /** @description The redirect_uri of the pushed authorization request, exactly (RFC 6749 §4.1.3). */
+            redirect_uri?: string;
+            /** @description The PKCE code verifier (RFC 7636 §4.1, §4.5), whose S256 hash is the code_challenge pushed. */
+            code_verifier?: string;
+            /** @description The refresh token (RFC 6749 §6). Required with grant_type refresh_token. */
+            refresh_token?: string;
         };
         /** Access token */
         AccessToken: {
@@ -89,6 +100,8 @@ export interface components {
             expires_in: number;
             token_type: string;
             scope?: string;
+            /** @description With the authorization_code grant for a client registered for refresh_token, and with the refresh_token grant when tokens rotate. */
+            refresh_token?: string;
         };
         /**
          * Validation Error

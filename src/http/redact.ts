@@ -5,7 +5,7 @@
  */
 export const REDACTED = '[redacted]';
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
-const SECRET_FIELDS = new Set(['client_secret', 'password', 'refresh_token']);
+const SECRET_FIELDS = new Set(['client_secret', 'password', 'refresh_token', 'code', 'code_verifier', 'token']);
 const ASSERTION_FIELDS = new Set(['client_assertion', 'assertion']);
 const MAX_VALUE = 4096;
 const MAX_FIELDS = 64;

@@ -44,10 +44,13 @@ export interface AnswerStyle {
   headersOf(status: number): Readonly<Record<string, string>>;
 }
 
-/** openapi/sandbox.yaml's: RFC 6749 errors, token answers not cached (RFC 6749 §5.1, §5.2). */
+/**
+ * openapi/sandbox.yaml's: RFC 6749 errors, token answers not cached (RFC 6749 §5.1, §5.2), nor a
+ * pushed authorization request's request_uri (201, RFC 9126 §2.2).
+ */
 export const SANDBOX_STYLE: AnswerStyle = {
   errorShape: 'oauth',
-  headersOf: (status) => (status === 200 ? NO_STORE_NO_CACHE : status === 400 ? NO_STORE : {}),
+  headersOf: (status) => (status === 200 ? NO_STORE_NO_CACHE : status === 400 || status === 201 ? NO_STORE : {}),
 };
 
 export function tokenResponse(body: AccessTokenBody, interactionId: string, style: AnswerStyle): Response {

@@ -1,6 +1,6 @@
 /**
- * The one pipeline of every endpoint that authenticates a client (POST /token and POST
- * /device/auth; PAR, introspection and revocation next), so that they all decide in the same
+ * The one pipeline of every endpoint that authenticates a client (POST /token, /device/auth,
+ * /par, /introspect and /revoke), so that they all decide in the same
  * order (README "Order of checks") and leave the same journal record and log line: the form is
  * read and noted; a scenario is selected; the client's rate limit; Accept; header formats; the
  * form's contract rules; client authentication, once; the client's registration for the grant it
@@ -11,6 +11,7 @@
 import type { AuthenticatedClient } from '../clients/authenticate.js';
 import type { SandboxConfig } from './services.js';
 import type { TokenContract } from '../contract/document.js';
+import type { Confirmation } from '../state/index.js';
 import { checkHeaders, checkTokenForm, type GrantType, type TokenInput } from '../contract/request.js';
 import { acceptsJson } from '../http/accept.js';
 import { readBody } from '../http/body.js';
@@ -24,7 +25,7 @@ import { verifyDpopProof, type DpopVerdict } from '../clients/dpop.js';
 import { clientCertificate } from '../clients/request-certificate.js';
 import { answerScenario } from '../scenarios/answer.js';
 import { isResponseScenario, type DeviceScenario } from '../scenarios/model.js';
-import { selectScenario, type ScenarioCatalogs, type ScenarioKind } from '../scenarios/select.js';
+import { selectScenario, type ResponseScenarios, type ScenarioCatalogs, type ScenarioKind } from '../scenarios/select.js';
 
 /** Who a forced 200 is issued to when the request names no client: scenarios do not authenticate. */
 const SCENARIO_CLIENT = 'sandbox-scenario';
@@ -38,6 +39,11 @@ export interface ClientRequest {
   /** The form as the token contract's rules read it (the endpoint's ruled fields). */
   input: TokenInput;
   client: AuthenticatedClient;
+  /**
+   * The key the request proved possession of, which issued tokens are bound to (cnf): the client
+   * certificate's x5t#S256; a DPoP proof's jkt once proofs are verified here.
+   */
+  confirmation: Confirmation;
   /** The device scenario the request selected, on an endpoint that takes device scenarios. */
   scenario?: DeviceScenario;
   /** How this endpoint's answers look (the error shape, each status's headers). */
@@ -55,10 +61,15 @@ export interface ClientEndpoint {
   readonly scenarios: ScenarioKind;
   /** How its answers look: the token contract's (POST /token); when absent, openapi/sandbox.yaml's own. */
   style?(contract: TokenContract): AnswerStyle;
+  /** Its response scenarios and documented answers; default: POST /token's (the contract in force). */
+  readonly responses?: ResponseScenarios;
   /** The form fields the token contract's rules apply to; all of them when absent. */
   ruledFields?(form: Record<string, string>): Record<string, string>;
-  /** The grant the client must be registered for (RFC 6749 §5.2 unauthorized_client otherwise). */
-  registeredGrant(input: TokenInput): GrantType;
+  /**
+   * The grant the client must be registered for (RFC 6749 §5.2 unauthorized_client otherwise);
+   * absent for an endpoint every authenticated client may use (introspection, revocation).
+   */
+  registeredGrant?(input: TokenInput): GrantType;
   /** aud values a client assertion may carry besides the issuer and its token endpoints. */
   audiences?(endpoints: Endpoints): readonly string[];
   /** It issues access tokens: the profile's token binding rules apply (sender constraint, certificate binding). */
@@ -85,6 +96,11 @@ function bindingProblem(profile: Profile, certificatePresented: boolean, client:
   return null;
 }
 
+/** What the request proved possession of, that its tokens are bound to (RFC 8705 §3, RFC 9449 §6). */
+function confirmationOf({ certificateThumbprint, dpopJkt }: AuthenticatedClient): Confirmation {
+  return { ...(certificateThumbprint === undefined ? {} : { 'x5t#S256': certificateThumbprint }), ...(dpopJkt === undefined ? {} : { jkt: dpopJkt }) };
+}
+
 /** The verdict on the request's DPoP proof; undefined when it sends none or the endpoint takes none. */
 function checkDpop(config: SandboxConfig, endpoint: ClientEndpoint, request: Request, endpoints: Endpoints): Promise<DpopVerdict> | undefined {
   const header = request.headers.get('dpop');
@@ -96,20 +112,22 @@ export type ClientRequestHandler = (request: Request, interactionId: string, exc
 
 export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndpoint): ClientRequestHandler {
   const { issuer, authenticator, state, rateLimit, clock } = config;
-  const catalogs: ScenarioCatalogs = { response: config.catalog, device: config.deviceCatalog };
+  const catalogs: ScenarioCatalogs = { response: endpoint.responses?.catalog ?? config.catalog, device: config.deviceCatalog };
   return async (request, interactionId, exchange) => {
     const { headers } = request;
     const { notes } = exchange;
     const form = parseForm(headers.get('content-type'), await readBody(request, config.maxBodyBytes, exchange.transport));
     // One contract from here to the answer, and the scenarios loaded with it (live reload swaps both at once).
     const contract = config.contract.current;
+    // What the endpoint's scenarios answer from: its own document's responses, else the token contract's.
+    const answers = endpoint.responses?.contract ?? contract;
     const style = endpoint.style ? endpoint.style(contract) : SANDBOX_STYLE;
     const refuse = (refusal: Refusal) => refusalResponse(refusal, notes, interactionId, style);
     const fields = form.ok ? form.fields : undefined;
     notes.form = fields;
     const endpoints = endpointsFor(request.url, config);
 
-    const selection = selectScenario(endpoint.scenarios, catalogs, contract, headers, fields);
+    const selection = selectScenario(endpoint.scenarios, catalogs, answers, headers, fields);
     if (selection.kind === 'unknown') {
       notes.refusal = 'scenario.unknown';
       return errorList(404, selection.errors, interactionId);
@@ -118,8 +136,9 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     if (scenario) notes.scenario = scenario.name;
     if (scenario && isResponseScenario(scenario)) {
       return answerScenario(scenario, {
-        contract, sequences: state.sequences, request, form: fields, interactionId, exchange,
-        issueToken: () => issuer.issue({ clientId: fields?.client_id || SCENARIO_CLIENT, scope: fields?.scope }, endpoints),
+        contract: answers, sequences: state.sequences, request, form: fields, interactionId, exchange,
+        // An endpoint with responses of its own is not the token endpoint: its 200 is no token.
+        issueToken: endpoint.responses ? undefined : () => issuer.issue({ clientId: fields?.client_id || SCENARIO_CLIENT, scope: fields?.scope }, endpoints),
       });
     }
 
@@ -151,8 +170,8 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     if (!auth.ok) return refuse(auth.refusal);
     const { client } = auth;
     notes.clientId = client.clientId;
-    const grant = endpoint.registeredGrant(input);
-    if (!client.registration.grantTypes.has(grant)) {
+    const grant = endpoint.registeredGrant?.(input);
+    if (grant !== undefined && !client.registration.grantTypes.has(grant)) {
       return refuse(unauthorizedClient('client.grant_not_registered', `client "${client.clientId}" is not registered for the ${grant} grant`));
     }
     const dpop = await checkDpop(config, endpoint, request, endpoints);
@@ -160,6 +179,6 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     const proven: AuthenticatedClient = dpop ? { ...client, dpopJkt: dpop.jkt } : client;
     const unbound = endpoint.issuesTokens && bindingProblem(config.profile, certificate.kind === 'present', proven);
     if (unbound) return refuse(unbound);
-    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client: proven, scenario, style, refuse });
+    return endpoint.handle({ request, interactionId, exchange, endpoints, input, client: proven, confirmation: confirmationOf(proven), scenario, style, refuse });
   };
 }

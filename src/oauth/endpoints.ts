@@ -8,6 +8,12 @@
 /** The provider serves the device authorization endpoint at /device/auth. */
 export const DEVICE_AUTHORIZATION_PATH = '/device/auth';
 export const VERIFICATION_PATH = '/device';
+/** The authorization code flow's endpoints (RFC 9126 PAR, RFC 6749 §3.1). */
+export const PAR_PATH = '/par';
+export const AUTHORIZATION_PATH = '/authorize';
+/** RFC 7662 token introspection and RFC 7009 token revocation. */
+export const INTROSPECTION_PATH = '/introspect';
+export const REVOCATION_PATH = '/revoke';
 
 /** Where the sandbox listens, filled in by startSandbox once it does. */
 export interface Listeners {
@@ -31,6 +37,14 @@ export interface Endpoints {
   /** The token endpoint on the mutual-TLS listener, when it runs. */
   mtlsTokenEndpoint?: string;
   mtlsDeviceAuthorizationEndpoint?: string;
+  /** RFC 9126 pushed_authorization_request_endpoint, and its mutual-TLS alias. */
+  parEndpoint: string;
+  mtlsParEndpoint?: string;
+  authorizationEndpoint: string;
+  introspectionEndpoint: string;
+  mtlsIntrospectionEndpoint?: string;
+  revocationEndpoint: string;
+  mtlsRevocationEndpoint?: string;
   /** Values a client assertion's aud may take. */
   audiences: string[];
 }
@@ -52,6 +66,13 @@ export function endpointsFor(requestUrl: string, config: IssuerSettings): Endpoi
     verificationUri: `${issuer}${VERIFICATION_PATH}`,
     mtlsTokenEndpoint,
     mtlsDeviceAuthorizationEndpoint: mtlsBase && `${mtlsBase}${DEVICE_AUTHORIZATION_PATH}`,
+    parEndpoint: `${issuer}${PAR_PATH}`,
+    mtlsParEndpoint: mtlsBase && `${mtlsBase}${PAR_PATH}`,
+    authorizationEndpoint: `${issuer}${AUTHORIZATION_PATH}`,
+    introspectionEndpoint: `${issuer}${INTROSPECTION_PATH}`,
+    mtlsIntrospectionEndpoint: mtlsBase && `${mtlsBase}${INTROSPECTION_PATH}`,
+    revocationEndpoint: `${issuer}${REVOCATION_PATH}`,
+    mtlsRevocationEndpoint: mtlsBase && `${mtlsBase}${REVOCATION_PATH}`,
     audiences: [issuer, tokenEndpoint, ...(mtlsTokenEndpoint ? [mtlsTokenEndpoint] : [])],
   };
 }

@@ -14,10 +14,19 @@ import type { Listeners } from './endpoints.js';
 import type { Profile } from './profiles.js';
 import type { DpopRules } from '../clients/dpop.js';
 import type { ScenarioCatalog } from '../scenarios/catalog.js';
-import type { DeviceScenario, ResponseScenario } from '../scenarios/model.js';
+import type { ResponseScenarios } from '../scenarios/select.js';
+import type { DeviceScenario, OwnScenarioEndpoint, ResponseScenario } from '../scenarios/model.js';
 import type { Clock, RateLimit, SandboxState } from '../state/index.js';
 import type { TokenIssuer } from '../tokens/access-token.js';
 import type { ReportRules } from '../report/rules.js';
+
+export interface FlowSettings {
+  /** `page`: the user approves on the consent page; `auto`: approved at once (CI). */
+  consent: 'auto' | 'page';
+  parLifetimeSeconds: number;
+  codeLifetimeSeconds: number;
+  rotateRefreshTokens: boolean;
+}
 
 export interface SandboxConfig {
   /** The FAPI profile whose rules apply. */
@@ -38,9 +47,13 @@ export interface SandboxConfig {
   scenariosDir?: string;
   /** Scenarios that answer POST /token. */
   catalog: ScenarioCatalog<ResponseScenario>;
+  /** Scenarios that answer the sandbox's own endpoints (POST /par, /introspect, /revoke), and what each documents (openapi/sandbox.yaml). */
+  ownScenarios: Readonly<Record<OwnScenarioEndpoint, ResponseScenarios>>;
   /** Scenarios that decide device authorizations. */
   deviceCatalog: ScenarioCatalog<DeviceScenario>;
   device: { intervalSeconds: number; lifetimeSeconds: number };
+  /** The authorization code flow: PAR, consent, codes, refresh tokens. */
+  flow: FlowSettings;
   clients: ClientRegistry;
   authenticator: ClientAuthenticator;
   issuer: TokenIssuer;

@@ -21,7 +21,7 @@ type Metadata = components['schemas']['Metadata'];
 type JwkSet = components['schemas']['JwkSet'];
 
 export function metadataHandler(config: SandboxConfig) {
-  const grantTypes = [CLIENT_CREDENTIALS, DEVICE_CODE_GRANT];
+  const grantTypes = [CLIENT_CREDENTIALS, DEVICE_CODE_GRANT, 'authorization_code', 'refresh_token'];
   const scopes = [...new Set(config.clients.clients.flatMap((c) => [...(c.scopes ?? [])]))];
   return (request: Request, interactionId: string, notes: RefusalNotes): Response => {
     if (!acceptsJson(request.headers.get('accept'))) return refuseAccept(notes, interactionId);
@@ -31,12 +31,21 @@ export function metadataHandler(config: SandboxConfig) {
       token_endpoint: endpoints.tokenEndpoint,
       jwks_uri: endpoints.jwksUri,
       device_authorization_endpoint: endpoints.deviceAuthorizationEndpoint,
+      pushed_authorization_request_endpoint: endpoints.parEndpoint,
+      // The authorization endpoint takes pushed requests only (RFC 9126 §5).
+      require_pushed_authorization_requests: true,
+      authorization_endpoint: endpoints.authorizationEndpoint,
+      authorization_response_iss_parameter_supported: true,
+      code_challenge_methods_supported: ['S256'],
+      introspection_endpoint: endpoints.introspectionEndpoint,
+      introspection_endpoint_auth_methods_supported: ['private_key_jwt', 'tls_client_auth'],
+      revocation_endpoint: endpoints.revocationEndpoint,
+      revocation_endpoint_auth_methods_supported: ['private_key_jwt', 'tls_client_auth'],
       grant_types_supported: grantTypes,
       token_endpoint_auth_methods_supported: ['private_key_jwt', 'tls_client_auth'],
       // The profile's algorithms (oauth/profiles.ts): open-finance-brasil lists PS256 only, fapi2 adds EdDSA.
       token_endpoint_auth_signing_alg_values_supported: [...config.profile.assertion.algs],
-      // No authorization endpoint: no response type is supported, and an empty list says so.
-      response_types_supported: [],
+      response_types_supported: ['code'],
       ...(scopes.length ? { scopes_supported: scopes } : {}),
       tls_client_certificate_bound_access_tokens: true,
       dpop_signing_alg_values_supported: [...config.profile.dpopAlgs],
@@ -45,6 +54,9 @@ export function metadataHandler(config: SandboxConfig) {
             mtls_endpoint_aliases: {
               token_endpoint: endpoints.mtlsTokenEndpoint,
               device_authorization_endpoint: endpoints.mtlsDeviceAuthorizationEndpoint,
+              pushed_authorization_request_endpoint: endpoints.mtlsParEndpoint,
+              introspection_endpoint: endpoints.mtlsIntrospectionEndpoint,
+              revocation_endpoint: endpoints.mtlsRevocationEndpoint,
             },
           }
         : {}),

@@ -2,7 +2,7 @@
  * Answers a request with a selected scenario: picks the step (sequences), waits (delays), then
  * renders the response, or breaks it (transport faults). The caller notes the scenario's name.
  */
-import type { TokenContract } from '../contract/document.js';
+import type { ResponsesContract } from '../contract/document.js';
 import type { Exchange } from '../http/exchange.js';
 import { errorList, type AccessTokenBody } from '../http/responses.js';
 import type { Sequences } from '../state/index.js';
@@ -13,13 +13,14 @@ import { renderScenario } from './render.js';
 import { stepFor } from './sequences.js';
 
 export interface AnswerContext {
-  contract: TokenContract;
+  contract: ResponsesContract;
   sequences: Sequences;
   request: Request;
   form: Readonly<Record<string, string>> | undefined;
   interactionId: string;
   exchange: Exchange;
-  issueToken: () => Promise<AccessTokenBody>;
+  /** How a 200 issues a real token, at the token endpoint. */
+  issueToken?: () => Promise<AccessTokenBody>;
 }
 
 export async function answerScenario(scenario: ResponseScenario, ctx: AnswerContext): Promise<Response> {

@@ -68,6 +68,17 @@ export interface DeviceBehaviour {
   afterPolls: number;
 }
 
+/** The sandbox's own endpoints that take response scenarios (openapi/sandbox.yaml documents them). */
+export const OWN_SCENARIO_ENDPOINTS = ['/par', '/introspect', '/revoke'] as const;
+export type OwnScenarioEndpoint = (typeof OWN_SCENARIO_ENDPOINTS)[number];
+/** One value for each of the sandbox's own scenario endpoints. */
+export function byOwnEndpoint<T>(value: (endpoint: OwnScenarioEndpoint) => T): Record<OwnScenarioEndpoint, T> {
+  return Object.fromEntries(OWN_SCENARIO_ENDPOINTS.map((e) => [e, value(e)])) as Record<OwnScenarioEndpoint, T>;
+}
+
+/** The endpoints response scenarios answer. */
+export type ScenarioEndpoint = '/token' | OwnScenarioEndpoint;
+
 interface ScenarioBase {
   name: string;
   description: string;
@@ -76,9 +87,11 @@ interface ScenarioBase {
   match?: ScenarioMatch;
 }
 
-/** POST /token answers every request the same way (`response`), or step by step (`sequence`). */
-export type ResponseScenario = ScenarioBase &
-  (
+/** The endpoint answers every request the same way (`response`), or step by step (`sequence`). */
+export type ResponseScenario = ScenarioBase & {
+  /** Default: POST /token. */
+  endpoint?: ScenarioEndpoint;
+} & (
     | { response: ScenarioStep; sequence?: undefined; device?: undefined }
     | { sequence: ScenarioSequence; response?: undefined; device?: undefined }
   );
@@ -90,6 +103,9 @@ export type Scenario = ResponseScenario | DeviceScenario;
 
 export const isResponseScenario = (s: Scenario): s is ResponseScenario => s.device === undefined;
 export const isDeviceScenario = (s: Scenario): s is DeviceScenario => s.device !== undefined;
+/** The response scenarios of `endpoint`. */
+export const answersAt = (endpoint: ScenarioEndpoint) => (s: Scenario): s is ResponseScenario =>
+  isResponseScenario(s) && (s.endpoint ?? '/token') === endpoint;
 
 export function isConnectionFault(step: ScenarioStep): step is ConnectionFaultStep {
   return !('status' in step);

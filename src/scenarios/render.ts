@@ -1,5 +1,5 @@
 /** Turns a selected scenario's response into the HTTP response, filled in from the contract. */
-import type { TokenContract } from '../contract/document.js';
+import type { ResponsesContract } from '../contract/document.js';
 import { jsonResponse, type AccessTokenBody } from '../http/responses.js';
 import type { ScenarioResponse, TokenChange } from './model.js';
 
@@ -13,15 +13,16 @@ export function changeToken(token: AccessTokenBody, change: TokenChange | undefi
 
 export async function renderScenario(
   spec: ScenarioResponse,
-  contract: TokenContract,
+  contract: ResponsesContract,
   interactionId: string,
-  issueToken: () => Promise<AccessTokenBody>,
+  /** How a 200 issues a real token; absent on an endpoint whose 200 is no token (it sends its first example). */
+  issueToken: (() => Promise<AccessTokenBody>) | undefined,
 ): Promise<Response> {
   const documented = contract.responses.get(spec.status)!;
   let body: unknown;
   if (spec.body !== undefined) body = spec.body;
   else if (spec.example !== undefined) body = documented.examples.get(spec.example);
-  else if (spec.status === 200) body = changeToken(await issueToken(), spec.token);
+  else if (spec.status === 200 && issueToken) body = changeToken(await issueToken(), spec.token);
   else body = documented.sample;
   return jsonResponse(spec.status, body, interactionId, { ...documented.headerValues, ...spec.headers });
 }

@@ -5,7 +5,7 @@
  * a selection that names something that does not exist, or a scenario of the other kind, is
  * answered with the list of what does.
  */
-import type { TokenContract } from '../contract/document.js';
+import type { ResponsesContract } from '../contract/document.js';
 import type { ScenarioCatalog } from './catalog.js';
 import type { DeviceScenario, ResponseScenario } from './model.js';
 import { parsePrefer } from './prefer.js';
@@ -19,6 +19,12 @@ type ScenarioOf<K extends ScenarioKind> = K extends 'response' ? ResponseScenari
 export interface ScenarioCatalogs {
   response: ScenarioCatalog<ResponseScenario>;
   device: ScenarioCatalog<DeviceScenario>;
+}
+
+/** An endpoint's response scenarios, and what it documents (Prefer selects from it; answers render from it). */
+export interface ResponseScenarios {
+  catalog: ScenarioCatalog<ResponseScenario>;
+  contract: ResponsesContract;
 }
 
 export type Selection<S = ResponseScenario> =
@@ -43,7 +49,7 @@ const MISNAMED: Record<ScenarioKind, { unknown: (name: string) => string; otherK
 export function selectScenario<K extends ScenarioKind>(
   kind: K,
   catalogs: ScenarioCatalogs,
-  contract: TokenContract,
+  contract: ResponsesContract,
   headers: Headers,
   form: Readonly<Record<string, string>> | undefined,
 ): Selection<ScenarioOf<K>> {
@@ -74,7 +80,7 @@ export function selectScenario<K extends ScenarioKind>(
   return matched ? { kind: 'scenario', scenario: matched } : { kind: 'none' };
 }
 
-function fromPrefer(contract: TokenContract, code: string | undefined, example: string | undefined): Selection {
+function fromPrefer(contract: ResponsesContract, code: string | undefined, example: string | undefined): Selection {
   const documented = [...contract.responses.keys()];
   let status: number | undefined;
   if (code !== undefined) {
@@ -82,7 +88,7 @@ function fromPrefer(contract: TokenContract, code: string | undefined, example: 
     if (status === undefined || !contract.responses.has(status)) {
       return {
         kind: 'unknown',
-        errors: [`Prefer: code=${code} is not a status POST /token documents`, `Documented statuses: ${documented.join(', ')}`],
+        errors: [`Prefer: code=${code} is not a status ${contract.label} documents`, `Documented statuses: ${documented.join(', ')}`],
       };
     }
   } else {
@@ -95,7 +101,7 @@ function fromPrefer(contract: TokenContract, code: string | undefined, example: 
     return {
       kind: 'unknown',
       errors: [
-        `Prefer: example=${example} is not a named example of ${response ? `status ${status}` : 'POST /token'}`,
+        `Prefer: example=${example} is not a named example of ${response ? `status ${status}` : contract.label}`,
         `Named examples: ${names.join(', ') || '(none)'}`,
       ],
     };

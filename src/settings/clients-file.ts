@@ -1,7 +1,7 @@
 /**
  * Loads the clients file (YAML) and checks it: its shape against demo/clients.schema.json, then
  * what a schema cannot say: each method has what it needs, keys are public and strong enough for
- * FAPI, subject DNs parse, client ids are unique.
+ * FAPI, subject DNs parse, client ids are unique, a code-flow client has redirect URIs.
  */
 import { createPublicKey } from 'node:crypto';
 import type { JWK, JSONWebKeySet } from 'jose';
@@ -33,6 +33,9 @@ interface RawClient {
   tls_client_auth_san_email?: string;
   scope?: string;
   grant_types?: string[];
+  redirect_uris?: string[];
+  dpop_bound_access_tokens?: boolean;
+  require_pushed_authorization_requests?: boolean;
 }
 
 let shape: Check | undefined;
@@ -81,6 +84,18 @@ function certificateIdentity(file: string, at: string, raw: RawClient): Certific
   return { kind: field.replace('tls_client_auth_', '') as 'san_dns', value: raw[field]! };
 }
 
+/** What the authorization_code and refresh_token grants need of a registration. */
+function checkCodeFlow(file: string, at: string, raw: RawClient, client: RegisteredClient): void {
+  const codeFlow = client.grantTypes.has('authorization_code');
+  if (codeFlow && client.redirectUris.length === 0) {
+    throw new ConfigError(file, at, 'a client of the authorization_code grant needs redirect_uris (RFC 7591 §2)');
+  }
+  if (!codeFlow && raw.redirect_uris !== undefined) throw new ConfigError(file, `${at}.redirect_uris`, 'applies to clients of the authorization_code grant only');
+  if (client.grantTypes.has('refresh_token') && !codeFlow) {
+    throw new ConfigError(file, `${at}.grant_types`, 'refresh_token needs authorization_code: refresh tokens are issued with an authorization code only');
+  }
+}
+
 function toClient(file: string, at: string, raw: RawClient): RegisteredClient {
   const client: RegisteredClient = {
     clientId: raw.client_id,
@@ -88,7 +103,11 @@ function toClient(file: string, at: string, raw: RawClient): RegisteredClient {
     authMethod: raw.token_endpoint_auth_method,
     scopes: raw.scope === undefined ? undefined : new Set(raw.scope.split(' ')),
     grantTypes: new Set(raw.grant_types ?? ['client_credentials']),
+    redirectUris: raw.redirect_uris ?? [],
+    dpopBoundAccessTokens: raw.dpop_bound_access_tokens ?? false,
+    requirePushedAuthorizationRequests: raw.require_pushed_authorization_requests ?? false,
   };
+  checkCodeFlow(file, at, raw, client);
   if (client.authMethod === 'tls_client_auth') {
     for (const field of ['jwks', 'jwks_uri', 'token_endpoint_auth_signing_alg'] as const) {
       if (raw[field] !== undefined) throw new ConfigError(file, `${at}.${field}`, 'applies to private_key_jwt clients only');

@@ -26,6 +26,12 @@ export const DEFAULTS = {
   deviceIntervalSeconds: 5,
   /** Device grant: lifetime of device and user codes, in seconds. */
   deviceCodeLifetimeSeconds: 600,
+  /** PAR (RFC 9126): lifetime of a request_uri, in seconds (RFC 9126 §2.2 suggests under 600). */
+  parLifetimeSeconds: 90,
+  /** Lifetime of an authorization code, in seconds. */
+  codeLifetimeSeconds: 60,
+  /** The authorization endpoint: `page` shows the consent page, `auto` approves at once. */
+  consent: 'page',
   /** Requests the journal keeps. */
   journalSize: 500,
   /** Used assertion jti values remembered at most. */

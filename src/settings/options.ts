@@ -7,11 +7,11 @@ import type { AssertionPolicy } from '../clients/private-key-jwt.js';
 import { ClientRegistry } from '../clients/registry.js';
 import type { SigningAlg } from '../tokens/algorithms.js';
 import { ContractHolder } from '../contract/holder.js';
-import { loadTokenContract } from './contract-file.js';
+import { loadScenarioContracts, loadTokenContract } from './contract-file.js';
 import { parseAllowedHosts } from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
 import { ScenarioCatalog } from '../scenarios/catalog.js';
-import { isDeviceScenario, isResponseScenario, type Scenario } from '../scenarios/model.js';
+import { answersAt, byOwnEndpoint, isDeviceScenario, type Scenario } from '../scenarios/model.js';
 import { systemClock, type Clock } from '../state/clock.js';
 import { memoryState } from '../state/index.js';
 import { jwtTokenIssuer, type TokenIssuer } from '../tokens/access-token.js';
@@ -89,6 +89,12 @@ export interface SandboxOptions extends ControlOptions, RedisOptions {
   deviceIntervalSeconds?: number;
   /** Device authorization grant: lifetime of device and user codes, in seconds (default 600). */
   deviceCodeLifetimeSeconds?: number;
+  /** The authorization endpoint: `page` (default) shows the consent page; `auto` approves at once and redirects (CI). */
+  consent?: 'auto' | 'page';
+  /** PAR: lifetime of a request_uri, in seconds (default 90; under 600). */
+  parLifetimeSeconds?: number;
+  /** A new refresh token at each refresh, the used one no longer valid (default false: FAPI 2 keeps it). */
+  rotateRefreshTokens?: boolean;
   /** Largest request body read, in bytes (default 65536); a larger one is answered 400 invalid_request. */
   maxBodyBytes?: number;
   /** How many used assertion jti values to remember at most (default 100,000); in Redis each is kept until it expires. */
@@ -158,6 +164,19 @@ function normaliseIssuer(issuer: string): string {
   return url.href.replace(/\/$/, '');
 }
 
+function consentMode(consent: string | undefined): 'auto' | 'page' {
+  if (consent === undefined) return DEFAULTS.consent;
+  if (consent !== 'auto' && consent !== 'page') throw OptionError.at('consent', `must be auto or page, got "${consent}"`);
+  return consent;
+}
+
+/** RFC 9126 §2.2: a request_uri lives briefly; the RFC's example is 60 s, and FAPI 2 says under 600. */
+function parLifetime(seconds: number | undefined): number {
+  const lifetime = wholeNumber('parLifetimeSeconds', seconds, DEFAULTS.parLifetimeSeconds, 1);
+  if (lifetime >= 600) throw OptionError.at('parLifetimeSeconds', `must be under 600 seconds (FAPI 2), got ${lifetime}`);
+  return lifetime;
+}
+
 /**
  * The services and settings of `options`, checked (a ConfigError or OptionError for any mistake);
  * app/ adds the listeners. With `redis`, `shared` is what connecting to it gave (settings/redis.ts
@@ -168,8 +187,9 @@ export function resolveConfig(options: SandboxOptions = {}, shared?: SharedResou
     throw OptionError.at('redis', 'is connected to before the app is built: use startSandbox or createSharedApp (createApp is synchronous)');
   }
   const contract = loadTokenContract(options.contract);
+  const contracts = loadScenarioContracts(contract);
   const scenariosDir = options.scenarios ? undefined : (options.scenariosDir ?? shippedScenariosDir());
-  const scenarios = options.scenarios ?? loadScenarioDir(scenariosDir!, contract);
+  const scenarios = options.scenarios ?? loadScenarioDir(scenariosDir!, contracts);
   const clients = new ClientRegistry(
     options.clientsYaml !== undefined
       ? parseClientsFile('(clients YAML)', options.clientsYaml)
@@ -203,11 +223,18 @@ export function resolveConfig(options: SandboxOptions = {}, shared?: SharedResou
     clock,
     contract: new ContractHolder(contract, options.contract),
     scenariosDir,
-    catalog: new ScenarioCatalog(scenarios.filter(isResponseScenario)),
+    catalog: new ScenarioCatalog(scenarios.filter(answersAt('/token'))),
+    ownScenarios: byOwnEndpoint((e) => ({ catalog: new ScenarioCatalog(scenarios.filter(answersAt(e))), contract: contracts[e] })),
     deviceCatalog: new ScenarioCatalog(scenarios.filter(isDeviceScenario)),
     device: {
       intervalSeconds: wholeNumber('deviceIntervalSeconds', options.deviceIntervalSeconds, DEFAULTS.deviceIntervalSeconds),
       lifetimeSeconds: wholeNumber('deviceCodeLifetimeSeconds', options.deviceCodeLifetimeSeconds, DEFAULTS.deviceCodeLifetimeSeconds, 1),
+    },
+    flow: {
+      consent: consentMode(options.consent),
+      parLifetimeSeconds: parLifetime(options.parLifetimeSeconds),
+      codeLifetimeSeconds: DEFAULTS.codeLifetimeSeconds,
+      rotateRefreshTokens: options.rotateRefreshTokens ?? false,
     },
     clients,
     authenticator: options.authenticator ?? registeredClientAuthenticator(clients, state.replay, policy, clock),

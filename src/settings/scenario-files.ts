@@ -1,19 +1,23 @@
 /**
  * Loads scenario files (YAML) from a folder and checks each one twice: against the published
- * JSON Schema (shape), and against openapi/token.yaml (the status is documented, the example
- * exists, headers and body conform). Any mistake stops the load with the file, the path inside
+ * JSON Schema (shape), and against its endpoint's document (openapi/token.yaml for POST /token,
+ * openapi/sandbox.yaml for POST /par: the status is documented, the example exists, headers and
+ * body conform). Any mistake stops the load with the file, the path inside
  * it and what is wrong: the sandbox never starts half-configured.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResponseContract, TokenContract } from '../contract/document.js';
+import type { ResponseContract, ResponsesContract } from '../contract/document.js';
 import { compileSchema, type Check } from '../contract/schema.js';
 import { ERROR_TEXT, INTERACTION_ID, type AccessTokenBody } from '../http/responses.js';
 import { changeToken } from '../scenarios/render.js';
-import type { Delay, Fault, Scenario, ScenarioResponse, ScenarioStep, SequenceKey } from '../scenarios/model.js';
+import type { Delay, Fault, Scenario, ScenarioEndpoint, ScenarioResponse, ScenarioStep, SequenceKey } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
 import { shippedFile } from '../shipped/files.js';
 import { assertShape, readConfigFile, yamlData } from './yaml-file.js';
+
+/** What each endpoint documents it answers, which its scenarios are checked against. */
+export type ScenarioContracts = Readonly<Record<ScenarioEndpoint, ResponsesContract>>;
 
 /** The shipped scenarios folder, the default of --scenarios. */
 export const shippedScenariosDir = () => shippedFile('scenarios');
@@ -29,19 +33,22 @@ interface SchemaChecks {
 }
 
 let published: { $defs: { response: { properties: { status: { enum: number[] } } } } } | undefined;
-const schemaChecks = new WeakMap<TokenContract, SchemaChecks>();
+const schemaChecks = new WeakMap<ResponsesContract, SchemaChecks>();
 /**
- * The published schema's checks, its status enum (the shipped document's statuses, for editors)
- * replaced by the statuses of the contract in force (which --contract may change).
+ * The published schema's checks, its status enum (the shipped documents' statuses, for editors)
+ * replaced by the statuses the endpoints' contracts in force document (--contract may change
+ * POST /token's; toStep then holds each scenario to its own endpoint's).
  */
-function scenarioSchema(contract: TokenContract): SchemaChecks {
-  let checks = schemaChecks.get(contract);
+function scenarioSchema(contracts: ScenarioContracts): SchemaChecks {
+  const token = contracts['/token'];
+  let checks = schemaChecks.get(token);
   if (!checks) {
     published ??= JSON.parse(readConfigFile(shippedFile('scenarios/scenario.schema.json'), 'JSON Schema'));
     const schema = structuredClone(published!);
-    schema.$defs.response.properties.status.enum = [...contract.responses.keys()];
+    const statuses = new Set(Object.values(contracts).flatMap((c) => [...c.responses.keys()]));
+    schema.$defs.response.properties.status.enum = [...statuses].sort((a, b) => a - b);
     checks = { single: compileSchema({ $ref: '#/$defs/scenario' }, schema), list: compileSchema({ $ref: '#/$defs/scenarioList' }, schema) };
-    schemaChecks.set(contract, checks);
+    schemaChecks.set(token, checks);
   }
   return checks;
 }
@@ -66,13 +73,13 @@ export function scenarioFiles(dir: string): string[] {
 }
 
 /** Parses and checks one scenario file's text. */
-export function parseScenarioFile(file: string, text: string, contract: TokenContract): Scenario[] {
+export function parseScenarioFile(file: string, text: string, contracts: ScenarioContracts): Scenario[] {
   const data = yamlData(file, text);
   const isList = data !== null && typeof data === 'object' && 'scenarios' in data;
-  assertShape(file, isList ? scenarioSchema(contract).list : scenarioSchema(contract).single, data);
+  assertShape(file, isList ? scenarioSchema(contracts).list : scenarioSchema(contracts).single, data);
 
   const raw = (isList ? (data as { scenarios: unknown[] }).scenarios : [data]) as RawScenario[];
-  return raw.map((s, i) => toScenario(file, isList ? `scenarios[${i}]` : '', s, contract));
+  return raw.map((s, i) => toScenario(file, isList ? `scenarios[${i}]` : '', s, contracts));
 }
 
 type RawStep = Partial<Omit<ScenarioResponse, 'fault'>> & { fault?: Fault };
@@ -81,6 +88,7 @@ interface RawScenario {
   name: string;
   description: string;
   match?: { form?: Record<string, string>; headers?: Record<string, string> };
+  endpoint?: ScenarioEndpoint;
   response?: RawStep;
   sequence?: { steps: RawStep[]; loop?: boolean; key?: { form?: string; header?: string } };
   device?: { decision: 'approve' | 'deny'; afterPolls?: number };
@@ -91,7 +99,7 @@ function lowerKeys(map: Record<string, string> | undefined): Record<string, stri
   return Object.fromEntries(Object.entries(map).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-function toScenario(file: string, base: string, raw: RawScenario, contract: TokenContract): Scenario {
+function toScenario(file: string, base: string, raw: RawScenario, contracts: ScenarioContracts): Scenario {
   const at = (path: string) => (base ? `${base}.${path}` : path);
   const common = {
     name: raw.name,
@@ -101,13 +109,19 @@ function toScenario(file: string, base: string, raw: RawScenario, contract: Toke
   };
   const given = (['response', 'sequence', 'device'] as const).filter((k) => raw[k] !== undefined);
   if (given.length > 1) throw new ConfigError(file, base || '(top level)', `give one of response, sequence and device, not ${given.join(' and ')}`);
-  if (raw.device !== undefined) return { ...common, device: { decision: raw.device.decision, afterPolls: raw.device.afterPolls ?? 0 } };
-  if (raw.sequence === undefined) return { ...common, response: toStep(file, at('response'), raw.response!, contract) };
+  if (raw.device !== undefined) {
+    if (raw.endpoint !== undefined) throw new ConfigError(file, at('endpoint'), 'a device scenario is for POST /device/auth and takes no endpoint');
+    return { ...common, device: { decision: raw.device.decision, afterPolls: raw.device.afterPolls ?? 0 } };
+  }
+  const endpoint = raw.endpoint ?? '/token';
+  const contract = contracts[endpoint];
+  const answering = { ...common, ...(raw.endpoint === undefined ? {} : { endpoint }) };
+  if (raw.sequence === undefined) return { ...answering, response: toStep(file, at('response'), raw.response!, contract, endpoint) };
   const { steps, loop, key } = raw.sequence;
   return {
-    ...common,
+    ...answering,
     sequence: {
-      steps: steps.map((step, i) => toStep(file, at(`sequence.steps[${i}]`), step, contract)),
+      steps: steps.map((step, i) => toStep(file, at(`sequence.steps[${i}]`), step, contract, endpoint)),
       loop,
       key: toSequenceKey(file, at('sequence.key'), key),
     },
@@ -127,7 +141,7 @@ function checkDelay(file: string, where: string, delay: Delay | undefined): void
 }
 
 /** One answer (a scenario's response, or a step of its sequence), checked against the contract. */
-function toStep(file: string, where: string, raw: RawStep, contract: TokenContract): ScenarioStep {
+function toStep(file: string, where: string, raw: RawStep, contract: ResponsesContract, endpoint: ScenarioEndpoint): ScenarioStep {
   checkDelay(file, `${where}.delay`, raw.delay);
   const { status, example, body, fault, delay, token, outsideContract } = raw;
   if (fault === 'connection-reset' || fault === 'empty-reply') {
@@ -137,7 +151,7 @@ function toStep(file: string, where: string, raw: RawStep, contract: TokenContra
   }
   if (status === undefined) throw new ConfigError(file, where, `the ${fault} fault needs the status whose body it breaks`);
   const documented = contract.responses.get(status);
-  if (!documented) throw new ConfigError(file, `${where}.status`, `POST /token does not document status ${status}`);
+  if (!documented) throw new ConfigError(file, `${where}.status`, `${contract.label} does not document status ${status}`);
   if (fault !== undefined && !documented.body) {
     throw new ConfigError(file, `${where}.fault`, `status ${status} is documented without a body, so ${fault} has nothing to break`);
   }
@@ -161,6 +175,7 @@ function toStep(file: string, where: string, raw: RawStep, contract: TokenContra
     }
   }
   if (body !== undefined && !outsideContract) checkErrorText(file, `${where}.body`, body);
+  if (token !== undefined && endpoint !== '/token') throw new ConfigError(file, `${where}.token`, `changes the token a 200 issues, which only POST /token does (not ${contract.label})`);
   if (token !== undefined) checkTokenChange(file, `${where}.token`, raw, documented, outsideContract === true);
 
   const headers = lowerKeys(raw.headers);
@@ -170,7 +185,7 @@ function toStep(file: string, where: string, raw: RawStep, contract: TokenContra
     if (RESERVED_HEADERS.has(name)) throw new ConfigError(file, at, 'is set by the sandbox itself and cannot be overridden');
     if (!HEADER_VALUE.test(value)) throw new ConfigError(file, at, 'contains characters an HTTP header value cannot carry');
     const bad = documented.headers.get(name)?.(value);
-    if (bad) throw new ConfigError(file, at, `${bad.message} (as openapi/token.yaml documents it for status ${status})`);
+    if (bad) throw new ConfigError(file, at, `${bad.message} (as ${contract.label} documents it for status ${status})`);
   }
 
   return { status, example, body, headers, delay, fault, token, outsideContract };
@@ -198,11 +213,11 @@ function checkTokenChange(file: string, where: string, raw: RawStep, documented:
 }
 
 /** Loads every scenario file of a folder; names must be unique across files. */
-export function loadScenarioDir(dir: string, contract: TokenContract): Scenario[] {
+export function loadScenarioDir(dir: string, contracts: ScenarioContracts): Scenario[] {
   const all: Scenario[] = [];
   const seen = new Map<string, string>();
   for (const file of scenarioFiles(dir)) {
-    for (const scenario of parseScenarioFile(file, readConfigFile(file, 'scenario file'), contract)) {
+    for (const scenario of parseScenarioFile(file, readConfigFile(file, 'scenario file'), contracts)) {
       const first = seen.get(scenario.name);
       if (first) throw new ConfigError(file, scenario.name, `the scenario name is already used in ${first}`);
       seen.set(scenario.name, file);

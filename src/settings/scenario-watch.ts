@@ -7,7 +7,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { isDeviceScenario, isResponseScenario, type Scenario } from '../scenarios/model.js';
+import { answersAt, byOwnEndpoint, isDeviceScenario, OWN_SCENARIO_ENDPOINTS, type Scenario } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
 import type { SandboxConfig } from '../oauth/services.js';
 import { loadTokenContract } from './contract-file.js';
@@ -25,7 +25,7 @@ const located = (err: unknown) =>
 
 /** Watches what `config` was loaded from: its scenarios folder, if any, and its --contract file, if any. */
 export function watchConfigFiles(config: SandboxConfig): Watcher | undefined {
-  const { contract: holder, scenariosDir: dir, catalog, deviceCatalog, logger } = config;
+  const { contract: holder, scenariosDir: dir, catalog, ownScenarios, deviceCatalog, logger } = config;
   const file = holder.file;
   if (dir === undefined && file === undefined) return undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -44,7 +44,7 @@ export function watchConfigFiles(config: SandboxConfig): Watcher | undefined {
     }
     let scenarios: Scenario[] | undefined;
     try {
-      scenarios = dir === undefined ? undefined : loadScenarioDir(dir, contract);
+      scenarios = dir === undefined ? undefined : loadScenarioDir(dir, { '/token': contract, ...byOwnEndpoint((e) => ownScenarios[e].contract) });
     } catch (err) {
       const msg = changed.contract
         ? 'contract not reloaded: the scenarios do not fit it; the last good document and scenarios stay'
@@ -55,7 +55,8 @@ export function watchConfigFiles(config: SandboxConfig): Watcher | undefined {
     // Both in the same step: no request sees a scenario of one contract with the other.
     holder.replace(contract);
     if (scenarios) {
-      catalog.replace(scenarios.filter(isResponseScenario));
+      catalog.replace(scenarios.filter(answersAt('/token')));
+      for (const e of OWN_SCENARIO_ENDPOINTS) ownScenarios[e].catalog.replace(scenarios.filter(answersAt(e)));
       deviceCatalog.replace(scenarios.filter(isDeviceScenario));
     }
     if (changed.contract) logger({ level: 'info', msg: 'contract reloaded', file });

@@ -17,18 +17,26 @@
  * 4. its operations in test/support/state-contract.ts's callEverything and in
  *    test/redis/state-property.test.ts, which holds the two implementations to the same answers.
  */
+import { memoryAuthorizationCodeStore, type AuthorizationCodeStore } from './authorization-codes.js';
 import { memoryDeviceCodeStore, type DeviceCodeStore } from './device-codes.js';
 import { memoryJournal, type Journal } from './journal.js';
+import { memoryPushedRequestStore, type PushedRequestStore } from './pushed-requests.js';
 import { memoryRateBuckets, type RateBuckets } from './rate-buckets.js';
+import { memoryRefreshTokenStore, type RefreshTokenStore } from './refresh-tokens.js';
 import { memoryReplayStore, type ReplayStore } from './replay-store.js';
+import { memoryRevocations, type Revocations } from './revocations.js';
 import { memorySequences, type Sequences } from './sequences.js';
 import { DONE } from './settled.js';
 
+export type { AuthorizationCodeStore, CodeGrant, CodeRedemption } from './authorization-codes.js';
 export type { Clock } from './clock.js';
 export type { DeviceCodeStore } from './device-codes.js';
 export type { Journal, JournalEntry } from './journal.js';
+export type { PendingConsent, PushedRequest, PushedRequestStore } from './pushed-requests.js';
 export type { RateBuckets, RateLimit } from './rate-buckets.js';
+export type { Confirmation, RefreshGrant, RefreshTokenStore } from './refresh-tokens.js';
 export type { ReplayStore } from './replay-store.js';
+export type { Revocations } from './revocations.js';
 export type { Sequences } from './sequences.js';
 export { StateUnavailableError } from './unavailable.js';
 
@@ -41,6 +49,13 @@ export interface SandboxState {
   readonly rates: RateBuckets;
   /** Outstanding device authorizations. */
   readonly devices: DeviceCodeStore;
+  /** Pushed authorization requests (RFC 9126) and the consents they lead to. */
+  readonly pushedRequests: PushedRequestStore;
+  /** Authorization codes, until redeemed and after (a reuse revokes their grant). */
+  readonly codes: AuthorizationCodeStore;
+  readonly refreshTokens: RefreshTokenStore;
+  /** Revoked grants and access tokens, and the grant of each access token issued from a code. */
+  readonly revocations: Revocations;
   /** The most recent requests. */
   readonly journal: Journal;
   /** Empties every part (POST /__sandbox/reset); for a shared state, every replica's. */
@@ -62,18 +77,30 @@ export function memoryState(options: MemoryStateOptions): SandboxState {
   const sequences = memorySequences();
   const rates = memoryRateBuckets();
   const devices = memoryDeviceCodeStore();
+  const pushedRequests = memoryPushedRequestStore();
+  const codes = memoryAuthorizationCodeStore();
+  const refreshTokens = memoryRefreshTokenStore();
+  const revocations = memoryRevocations();
   const journal = memoryJournal(options.journalSize);
   return {
     replay,
     sequences,
     rates,
     devices,
+    pushedRequests,
+    codes,
+    refreshTokens,
+    revocations,
     journal,
     async reset() {
       replay.clear();
       sequences.clear();
       rates.clear();
       devices.clear();
+      pushedRequests.clear();
+      codes.clear();
+      refreshTokens.clear();
+      revocations.clear();
       await journal.clear();
     },
     close: () => DONE,

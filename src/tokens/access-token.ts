@@ -1,5 +1,6 @@
 /** Access token issuance: JWTs signed with the sandbox key, certificate-bound when mTLS was used, DPoP-bound with a DPoP proof. */
 import { randomUUID } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import type { AccessTokenBody } from '../http/responses.js';
 import type { Clock } from '../state/clock.js';
 import { signJws } from './jws.js';
@@ -64,4 +65,17 @@ export function jwtTokenIssuer(key: SigningKey, lifetimeSeconds: number, clock: 
       };
     },
   };
+}
+
+/**
+ * The jti and expiry of an access token this sandbox's issuer signed, read without verifying (the
+ * caller has just issued it); undefined for a token that is no JWT with both (a replaced issuer's).
+ */
+export function accessTokenIdentity(accessToken: string): { jti: string; expiresAtMs: number } | undefined {
+  try {
+    const { jti, exp } = decodeJwt(accessToken);
+    return typeof jti === 'string' && typeof exp === 'number' ? { jti, expiresAtMs: exp * 1000 } : undefined;
+  } catch {
+    return undefined;
+  }
 }

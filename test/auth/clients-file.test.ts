@@ -16,20 +16,38 @@ const ecJwk = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey
 const pk = (extra: string) => `clients:\n  - { client_id: a, token_endpoint_auth_method: private_key_jwt${extra} }\n`;
 
 describe('the clients file', () => {
-  it('loads the demo clients: each auth method, and one for the device grant', () => {
+  it('loads the demo clients: each auth method, one for the device grant, one for the code flow', () => {
     const clients = loadClientsFile(demoClientsFile());
     expect(clients.map((c) => [c.clientId, c.authMethod])).toEqual([
       ['sandbox-pkjwt', 'private_key_jwt'],
       ['sandbox-pkjwt-ps256', 'private_key_jwt'],
       ['sandbox-mtls', 'tls_client_auth'],
       ['sandbox-device', 'private_key_jwt'],
+      ['sandbox-code', 'private_key_jwt'],
     ]);
+    expect(clients.at(-1)).toMatchObject({
+      grantTypes: new Set(['authorization_code', 'refresh_token']),
+      redirectUris: ['http://localhost:8080/callback'],
+      requirePushedAuthorizationRequests: true,
+      dpopBoundAccessTokens: false,
+    });
   });
 
   it('names the place of a shape error', () => {
     expect(failure('clients:\n  - { client_id: a }\n')).toBe('clients.yaml: at clients[0]: must have the property "token_endpoint_auth_method"');
     expect(failure(pk(', grant_types: [password]'))).toMatch(/^clients\.yaml: at clients\[0\]\.grant_types\[0\]: must be one of/);
     expect(failure(pk(', token_endpoint_auth_signing_alg: RS256'))).toMatch(/at clients\[0\]\.token_endpoint_auth_signing_alg: must be one of: PS256, ES256/);
+  });
+
+  it('needs redirect_uris for the authorization_code grant, and authorization_code for refresh_token', () => {
+    const jwks = `, jwks: { keys: [${JSON.stringify(ecJwk())}] }`;
+    expect(failure(pk(`, grant_types: [authorization_code]${jwks}`))).toBe('clients.yaml: at clients[0]: a client of the authorization_code grant needs redirect_uris (RFC 7591 §2)');
+    expect(failure(pk(`, grant_types: [refresh_token], redirect_uris: ["https://a.example/cb"]${jwks}`))).toBe(
+      'clients.yaml: at clients[0].redirect_uris: applies to clients of the authorization_code grant only',
+    );
+    expect(failure(pk(`, grant_types: [client_credentials, refresh_token]${jwks}`))).toMatch(/at clients\[0\]\.grant_types: refresh_token needs authorization_code/);
+    expect(failure(pk(`, grant_types: [authorization_code], redirect_uris: ["https://a.example/cb#frag"]${jwks}`))).toMatch(/at clients\[0\]\.redirect_uris\[0\]: must match the pattern/);
+    expect(failure(pk(`, grant_types: [authorization_code], redirect_uris: ["/cb"]${jwks}`))).toMatch(/at clients\[0\]\.redirect_uris\[0\]: /);
   });
 
   it('needs exactly one of jwks and jwks_uri for private_key_jwt', () => {

@@ -129,7 +129,7 @@ describe('fapi-token-sandbox CLI', () => {
     writeFileSync(join(dir, 'bad.yaml'), 'name: x\ndescription: d\nresponse: {status: 401}\n');
     const r = await runCli(['--scenarios', dir, '--port', '0']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${join(dir, 'bad.yaml')}: at response.status: must be one of: 200, 400, 404, 406, 429, 500, 502, 504`);
+    expect(r.stderr).toContain(`${join(dir, 'bad.yaml')}: at response.status: must be one of: 200, 201, 400, 404, 406, 429, 500, 502, 504`);
   });
 
   it('serves another version of the contract with --contract (and SANDBOX_CONTRACT): a documented 503 without an example answers a body made from its schema', async () => {

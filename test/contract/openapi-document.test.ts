@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { tokenDocumentPath } from '../../src/contract/document.js';
-import { loadTokenContract } from '../../src/settings/contract-file.js';
+import { loadScenarioContracts, loadTokenContract } from '../../src/settings/contract-file.js';
+import { yamlData } from '../../src/settings/yaml-file.js';
 import { compileSchema, SchemaError } from '../../src/contract/schema.js';
 
 const run = promisify(execFile);
@@ -65,13 +66,28 @@ describe('openapi/token.yaml', () => {
     expect(contract.responses.get(200)!.headers.has('cache-control')).toBe(true);
     expect(contract.fields.map((f) => f.name)).toEqual([
       'grant_type', 'client_id', 'client_assertion_type', 'client_assertion', 'assertion', 'scope', 'device_code',
+      'code', 'redirect_uri', 'code_verifier', 'refresh_token',
     ]);
     expect(contract.defaultGrantType).toBe('client_credentials');
   });
 
-  it('the scenario schema offers exactly the documented statuses', () => {
+  it('the scenario schema offers exactly the statuses the endpoints of scenarios document', () => {
     const schema = JSON.parse(readFileSync(join(root, 'scenarios/scenario.schema.json'), 'utf8'));
-    expect(schema.$defs.response.properties.status.enum).toEqual([...loadTokenContract().responses.keys()]);
+    const contracts = Object.values(loadScenarioContracts());
+    const statuses = [...new Set(contracts.flatMap((c) => [...c.responses.keys()]))].sort((a, b) => a - b);
+    expect(schema.$defs.response.properties.status.enum).toEqual(statuses);
+    expect(schema.$defs.scenario.properties.endpoint.enum).toEqual(['/token', '/par', '/introspect', '/revoke']);
+  });
+
+  it('marks the authorization code flow as the sandbox extension, keeping the provider page values', () => {
+    const doc = yamlData(tokenDocumentPath(), readFileSync(tokenDocumentPath(), 'utf8')) as {
+      components: { schemas: { TokenRequest: { properties: Record<string, { enum?: string[]; 'x-sandbox-extension'?: boolean; 'x-sandbox-extension-values'?: string[] }> } } };
+    };
+    const fields = doc.components.schemas.TokenRequest.properties;
+    expect(fields.grant_type!['x-sandbox-extension-values']).toEqual(['authorization_code', 'refresh_token']);
+    const pageValues = fields.grant_type!.enum!.filter((v) => !fields.grant_type!['x-sandbox-extension-values']!.includes(v));
+    expect(pageValues).toEqual(['client_credentials', 'private_key_jwt', 'tls_client_auth', 'urn:ietf:params:oauth:grant-type:device_code']);
+    for (const field of ['code', 'redirect_uri', 'code_verifier', 'refresh_token']) expect(fields[field]!['x-sandbox-extension'], field).toBe(true);
   });
 });
 

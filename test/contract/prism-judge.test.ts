@@ -3,13 +3,14 @@
  * Any sl-violations header (an Error, or a Warning such as an undeclared status) fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTokenContract } from '../../src/settings/contract-file.js';
+import { loadScenarioContracts, loadTokenContract } from '../../src/settings/contract-file.js';
 import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { SANDBOX_DOCUMENT, startPrismProxy, violations, type PrismJudge } from '../support/prism.js';
-import { deviceClientAuth, pkjwtForm } from '../support/clients.js';
+import { codeClientAuth, DEMO, deviceClientAuth, pkjwtForm } from '../support/clients.js';
 import { dpopProof, proofKey } from '../support/dpop.js';
+import { s256Challenge } from '../../src/grants/pkce.js';
 import { DEVICE_CODE_GRANT, form, JWT_BEARER, tokenRequest, type Fields } from '../support/requests.js';
-import { isResponseScenario } from '../../src/scenarios/model.js';
+import { answersAt, OWN_SCENARIO_ENDPOINTS } from '../../src/scenarios/model.js';
 import { shippedWithoutDelays, stepsOf } from '../support/scenarios.js';
 
 const contract = loadTokenContract();
@@ -50,7 +51,7 @@ describe('Prism finds no violation', () => {
 
   it('for every step of every shipped scenario but the transport faults and the client tests outside the contract (by design)', async () => {
     const judgedScenarios = shipped
-      .filter(isResponseScenario)
+      .filter(answersAt('/token'))
       .filter((s) => stepsOf(s).every((step) => step.fault === undefined && !('outsideContract' in step && step.outsideContract)));
     expect(judgedScenarios.length).toBeGreaterThanOrEqual(18);
     for (const scenario of judgedScenarios) {
@@ -194,5 +195,106 @@ describe('the judge', () => {
       await brokenJudge.close();
       await broken.close();
     }
+  });
+});
+
+describe('Prism finds no violation in the authorization code flow', () => {
+  let sandboxJudge: PrismJudge;
+  beforeAll(async () => {
+    sandboxJudge = await startPrismProxy(sandbox.url, SANDBOX_DOCUMENT);
+  });
+  afterAll(() => sandboxJudge?.close());
+
+  const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+  async function judgedOn(judgeUrl: string, path: string, init: RequestInit, expected: number): Promise<Response> {
+    const res = await fetch(`${judgeUrl}${path}`, { redirect: 'manual', ...init });
+    const text = await res.clone().text();
+    expect(violations(res), `${path} ${expected} ${JSON.stringify(init.headers)} ${text.slice(0, 600)}`).toEqual([]);
+    expect(res.status, text.slice(0, 200)).toBe(expected);
+    return res;
+  }
+  const formPost = (fields: Fields, headers: Record<string, string> = {}): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: form(fields),
+  });
+  const pushed = async (extra: Fields = {}, headers: Record<string, string> = {}, expected = 201) =>
+    judgedOn(
+      sandboxJudge.url,
+      '/par',
+      formPost(
+        {
+          ...(await codeClientAuth(sandbox.url)),
+          response_type: 'code',
+          redirect_uri: DEMO.code.redirectUri,
+          scope: 'openid',
+          state: 's',
+          code_challenge: s256Challenge(verifier),
+          code_challenge_method: 'S256',
+          ...extra,
+        },
+        headers,
+      ),
+      expected,
+    );
+  const contracts = loadScenarioContracts();
+
+  it.each(OWN_SCENARIO_ENDPOINTS)('for POST %s: every documented status and example, and every scenario of the endpoint', async (path) => {
+    for (const [status, response] of contracts[path].responses) {
+      await judgedOn(sandboxJudge.url, path, formPost({}, { prefer: `code=${status}` }), status);
+      for (const example of response.examples.keys()) await judgedOn(sandboxJudge.url, path, formPost({}, { prefer: `code=${status}, example=${example}` }), status);
+    }
+    const scenarios = shipped.filter(answersAt(path));
+    expect(scenarios.length).toBeGreaterThanOrEqual(2);
+    for (const scenario of scenarios) {
+      await judgedOn(sandboxJudge.url, path, formPost({}, { 'x-sandbox-scenario': scenario.name }), (scenario.response as { status: number }).status);
+    }
+  });
+
+  it('for POST /par: a request_uri, and the refusals', async () => {
+    await pushed();
+    await pushed({ code_challenge_method: 'plain' }, {}, 400);
+    await pushed({ scope: 'admin' }, {}, 400);
+    await pushed({}, { accept: 'text/html' }, 406);
+    await pushed({}, { 'x-sandbox-scenario': 'nope' }, 404);
+    await judgedOn(sandboxJudge.url, '/par', formPost({ client_id: 'nobody', response_type: 'code' }), 400);
+  });
+
+  it('for the consent page, the redirect, the code and the refresh token', async () => {
+    const { request_uri: uri } = (await (await pushed()).json()) as { request_uri: string };
+    const query = (clientId: string, requestUri: string) => `/authorize?${new URLSearchParams({ client_id: clientId, request_uri: requestUri })}`;
+    const page = await judgedOn(sandboxJudge.url, query(DEMO.code.clientId, uri), {}, 200);
+    await judgedOn(sandboxJudge.url, query(DEMO.code.clientId, uri), {}, 410);
+    await judgedOn(sandboxJudge.url, query('nobody', uri), {}, 400);
+    await judgedOn(sandboxJudge.url, query(DEMO.code.clientId, 'urn:ietf:params:oauth:request_uri:nope'), {}, 404);
+    const html = await page.text();
+    const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)![1]!;
+    const fields = { consent: hidden('consent'), csrf: hidden('csrf'), decision: 'approve' };
+    await judgedOn(sandboxJudge.url, '/authorize', formPost(fields), 403);
+    const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
+    // Prism follows redirects, to a redirect_uri nobody listens on: the approval goes to the sandbox itself.
+    const approved = await fetch(`${sandbox.url}/authorize`, { ...formPost(fields, { cookie }), redirect: 'manual' });
+    expect(approved.status).toBe(303);
+    await judgedOn(sandboxJudge.url, '/authorize', formPost(fields, { cookie }), 410);
+
+    const code = new URL(approved.headers.get('location')!).searchParams.get('code')!;
+    const redeem = async () =>
+      judgedOn(judge.url, '/token', formPost({ grant_type: 'authorization_code', ...(await codeClientAuth(sandbox.url)), code, redirect_uri: DEMO.code.redirectUri, code_verifier: verifier }), 200);
+    const tokens = (await (await redeem()).json()) as { refresh_token: string };
+    await judgedOn(judge.url, '/token', formPost({ grant_type: 'authorization_code', ...(await codeClientAuth(sandbox.url)), code, redirect_uri: DEMO.code.redirectUri, code_verifier: verifier }), 400);
+    await judgedOn(judge.url, '/token', formPost({ grant_type: 'refresh_token', ...(await codeClientAuth(sandbox.url)), refresh_token: tokens.refresh_token }), 400);
+  });
+
+  it('for introspection and revocation', async () => {
+    const auth = () => codeClientAuth(sandbox.url);
+    const token = JSON.parse(await judged(await pkjwtForm(sandbox.url), {}, 200)).access_token as string;
+    const active = await judgedOn(sandboxJudge.url, '/introspect', formPost({ ...(await auth()), token }), 200);
+    expect(await active.json()).toMatchObject({ active: true });
+    await judgedOn(sandboxJudge.url, '/introspect', formPost({ ...(await auth()), token: 'nope' }), 200);
+    await judgedOn(sandboxJudge.url, '/introspect', formPost(await auth()), 400);
+    await judgedOn(sandboxJudge.url, '/introspect', formPost({ token }, { accept: 'text/html' }), 406);
+    await judgedOn(sandboxJudge.url, '/revoke', formPost({ ...(await auth()), token }), 400); // another client's
+    await judgedOn(sandboxJudge.url, '/revoke', formPost({ ...(await auth()), token: 'nope' }), 200);
+    await judgedOn(sandboxJudge.url, '/revoke', formPost({ token }), 400);
   });
 });

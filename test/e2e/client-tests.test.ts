@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/app.js';
 import { parseScenarioFile } from '../../src/settings/scenario-files.js';
-import { loadTokenContract } from '../../src/settings/contract-file.js';
+import { loadScenarioContracts, loadTokenContract } from '../../src/settings/contract-file.js';
 import { contractProblems } from '../support/contract-validator.js';
 import { pkjwtForm } from '../support/clients.js';
 import { tokenRequest } from '../support/requests.js';
@@ -57,7 +57,7 @@ describe('a scenario file', () => {
   const contract = loadTokenContract();
   const refusal = (response: string) => {
     try {
-      parseScenarioFile('s.yaml', `name: x\ndescription: x\nresponse: ${response}\n`, contract);
+      parseScenarioFile('s.yaml', `name: x\ndescription: x\nresponse: ${response}\n`, loadScenarioContracts(contract));
     } catch (err) {
       return (err as Error).message;
     }

@@ -1,7 +1,7 @@
 /** Sequences advance per key; delays hold up only their own request. Over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioDir, shippedScenariosDir } from '../../src/settings/scenario-files.js';
-import { loadTokenContract } from '../../src/settings/contract-file.js';
+import { loadScenarioContracts } from '../../src/settings/contract-file.js';
 import { delayMs } from '../../src/scenarios/delays.js';
 import type { Scenario } from '../../src/scenarios/model.js';
 import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
@@ -75,7 +75,7 @@ describe('delays', () => {
   });
 
   it('upstream-timeout waits 3 s as its file says; Prefer: code=504 gives the same status without it', async () => {
-    const timeout = loadScenarioDir(shippedScenariosDir(), loadTokenContract()).find((s) => s.name === 'upstream-timeout');
+    const timeout = loadScenarioDir(shippedScenariosDir(), loadScenarioContracts()).find((s) => s.name === 'upstream-timeout');
     expect(timeout?.response).toEqual(expect.objectContaining({ status: 504, delay: 3000 }));
     const res = await fetch(tokenRequest(shipped.url, undefined, { prefer: 'code=504' }));
     expect(res.status).toBe(504);

@@ -10,6 +10,7 @@ export const DEMO = {
   pkjwt: { clientId: 'sandbox-pkjwt', keyFile: root('demo/keys/sandbox-pkjwt.private.pem') },
   pkjwtPs256: { clientId: 'sandbox-pkjwt-ps256', keyFile: root('demo/keys/sandbox-pkjwt-ps256.private.pem') },
   device: { clientId: 'sandbox-device', keyFile: root('demo/keys/sandbox-device.private.pem') },
+  code: { clientId: 'sandbox-code', keyFile: root('demo/keys/sandbox-code.private.pem'), redirectUri: 'http://localhost:8080/callback' },
   mtls: { clientId: 'sandbox-mtls', cert: readFileSync(root('demo/pki/client.pem'), 'utf8'), key: readFileSync(root('demo/pki/client.key'), 'utf8') },
   ca: readFileSync(root('demo/pki/ca.pem'), 'utf8'),
   pem: (path: string) => readFileSync(root(path), 'utf8'),
@@ -18,6 +19,16 @@ export const DEMO = {
 export const demoKey = readPrivateKey(DEMO.pkjwt.keyFile);
 export const demoKeyPs256 = readPrivateKey(DEMO.pkjwtPs256.keyFile);
 export const deviceKey = readPrivateKey(DEMO.device.keyFile);
+export const codeKey = readPrivateKey(DEMO.code.keyFile);
+
+/** Client authentication fields of the code-flow demo client, for /par and /token. */
+export async function codeClientAuth(audience: string): Promise<Fields> {
+  return {
+    client_id: DEMO.code.clientId,
+    client_assertion_type: JWT_BEARER,
+    client_assertion: await createClientAssertion({ clientId: DEMO.code.clientId, audience, key: codeKey }),
+  };
+}
 
 /** Client authentication fields of the device demo client, for /device/auth and device polling. */
 export async function deviceClientAuth(audience: string): Promise<Fields> {

@@ -10,6 +10,7 @@ import { deviceCodeGrant } from '../../src/grants/device-code.js';
 import { grantHandlers } from '../../src/grants/index.js';
 import { SERVED_GRANTS } from '../../src/contract/document.js';
 import { memoryDeviceCodeStore } from '../../src/state/device-codes.js';
+import { memoryState } from '../../src/state/index.js';
 import { DEVICE_CODE_GRANT } from '../support/requests.js';
 
 const registration: RegisteredClient = {
@@ -17,13 +18,16 @@ const registration: RegisteredClient = {
   authMethod: 'private_key_jwt',
   scopes: new Set(['openid', 'accounts']),
   grantTypes: new Set(['client_credentials', DEVICE_CODE_GRANT]),
+  redirectUris: [],
+  dpopBoundAccessTokens: false,
+  requirePushedAuthorizationRequests: false,
 };
 const client: AuthenticatedClient = { clientId: registration.clientId, registration, certificateThumbprint: 'thumb' };
 
 describe('a grant handler given an authenticated client', () => {
   it('client_credentials issues from a form with no credentials at all', async () => {
     const input = { grantType: 'client_credentials' as const, scope: 'openid', fields: { scope: 'openid' } };
-    expect(await clientCredentialsGrant.handle(input, client)).toEqual({
+    expect(await clientCredentialsGrant.handle(input, client, { 'x5t#S256': 'thumb' })).toEqual({
       ok: true,
       grant: { clientId: 'already-authenticated', scope: 'openid', certificateThumbprint: 'thumb' },
     });
@@ -31,7 +35,7 @@ describe('a grant handler given an authenticated client', () => {
   });
 
   it('client_credentials still applies its own rule, the registered scopes', async () => {
-    const outcome = await clientCredentialsGrant.handle({ grantType: 'client_credentials', scope: 'payments', fields: {} }, client);
+    const outcome = await clientCredentialsGrant.handle({ grantType: 'client_credentials', scope: 'payments', fields: {} }, client, {});
     expect(outcome).toMatchObject({ ok: false, refusal: { error: 'invalid_scope', code: 'scope.not_registered' } });
   });
 
@@ -42,7 +46,7 @@ describe('a grant handler given an authenticated client', () => {
     expect(await devices.decide(issued.userCode, 'approved', clock.now())).toBe('decided');
     const grant = deviceCodeGrant(devices, clock);
     const input = { grantType: DEVICE_CODE_GRANT, deviceCode: issued.deviceCode, fields: { device_code: issued.deviceCode } } as const;
-    expect(await grant.handle(input, client)).toEqual({
+    expect(await grant.handle(input, client, { 'x5t#S256': 'thumb' })).toEqual({
       ok: true,
       grant: { clientId: 'already-authenticated', scope: 'openid', certificateThumbprint: 'thumb' },
     });
@@ -52,7 +56,7 @@ describe('a grant handler given an authenticated client', () => {
 
 describe('the grants a contract may list', () => {
   it('are exactly those a handler serves, so that any grant_type a document lets through has its handler', () => {
-    const served = grantHandlers(memoryDeviceCodeStore(), { now: () => 0 });
+    const served = grantHandlers(memoryState({ journalSize: 10, replayCapacity: 10 }), { now: () => 0 }, { rotateRefreshTokens: false });
     expect([...served.keys()].sort()).toEqual([...SERVED_GRANTS].sort());
   });
 });

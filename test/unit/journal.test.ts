@@ -26,6 +26,13 @@ describe('journal redaction', () => {
     });
     expect(journalForm(undefined)).toBeNull();
   });
+
+  it("redacts the code flow's secrets: the code, the PKCE verifier, refresh tokens and tokens introspected or revoked", () => {
+    const secrets = { code: 'c', code_verifier: 'v', refresh_token: 'r', token: 't' };
+    expect(journalForm({ ...secrets, code_challenge: 'public', redirect_uri: 'https://a.example/cb' })).toEqual({
+      code: '[redacted]', code_verifier: '[redacted]', refresh_token: '[redacted]', token: '[redacted]', code_challenge: 'public', redirect_uri: 'https://a.example/cb',
+    });
+  });
 });
 
 describe('client certificate summary', () => {

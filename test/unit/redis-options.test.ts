@@ -53,7 +53,7 @@ describe('the shared signing key at rest', () => {
     // Flip one bit of the ciphertext's first byte (changing the last base64url character may change only its unused bits).
     const parts = sealed.split('.');
     const ciphertext = Buffer.from(parts[3]!, 'base64url');
-    ciphertext[0] ^= 1;
+    ciphertext[0]! ^= 1;
     const tampered = [...parts.slice(0, 3), ciphertext.toString('base64url')].join('.');
     expect(() => openKey(tampered, token)).toThrow(OptionError);
   });

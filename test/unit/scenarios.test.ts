@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/app.js';
 import { ConfigError } from '../../src/settings/errors.js';
 import { loadScenarioDir, parseScenarioFile } from '../../src/settings/scenario-files.js';
-import { loadTokenContract } from '../../src/settings/contract-file.js';
+import { loadScenarioContracts, loadTokenContract } from '../../src/settings/contract-file.js';
 import { ScenarioCatalog } from '../../src/scenarios/catalog.js';
 import type { Scenario } from '../../src/scenarios/model.js';
 import { refusalOf } from '../support/refusals.js';
@@ -14,6 +14,7 @@ import { shippedWithoutDelays } from '../support/scenarios.js';
 
 const BASE = 'http://sandbox.test';
 const contract = loadTokenContract();
+const contracts = loadScenarioContracts(contract);
 // Statuses and bodies are checked here; delays over HTTP (test/e2e).
 const app = createApp({ scenarios: shippedWithoutDelays() });
 
@@ -184,7 +185,7 @@ describe('match rules and the index', () => {
 });
 
 describe('scenario files', () => {
-  const parse = (text: string) => parseScenarioFile('test.yaml', text, contract);
+  const parse = (text: string) => parseScenarioFile('test.yaml', text, contracts);
   const failure = (text: string) => {
     try {
       parse(text);
@@ -208,11 +209,24 @@ describe('scenario files', () => {
     expect(failure('name: a\nname: b\ndescription: d\nresponse: {status: 500}')).toMatch(/^test\.yaml: at line 2/);
   });
 
+  it("holds a scenario of another endpoint to that endpoint's document", () => {
+    expect(parse('name: a\ndescription: d\nendpoint: /par\nresponse: {status: 201}')).toMatchObject([{ name: 'a', endpoint: '/par', response: { status: 201 } }]);
+    expect(parse('name: a\ndescription: d\nresponse: {status: 500}')[0]).not.toHaveProperty('endpoint');
+    expect(failure('name: a\ndescription: d\nendpoint: /par\nresponse: {status: 200}')).toBe('test.yaml: at response.status: POST /par does not document status 200');
+    expect(failure('name: a\ndescription: d\nresponse: {status: 201}')).toBe('test.yaml: at response.status: POST /token does not document status 201');
+    expect(failure('name: a\ndescription: d\nendpoint: /introspect\nresponse: {status: 400, example: unauthorized_client}')).toMatch(/^test\.yaml: at response\.example: status 400 has no example "unauthorized_client"/);
+    expect(failure('name: a\ndescription: d\nendpoint: /introspect\nresponse: {status: 200, token: {omit: [scope]}}')).toBe(
+      'test.yaml: at response.token: changes the token a 200 issues, which only POST /token does (not POST /introspect)',
+    );
+    expect(failure('name: a\ndescription: d\nendpoint: /par\ndevice: {decision: approve}')).toBe('test.yaml: at endpoint: a device scenario is for POST /device/auth and takes no endpoint');
+    expect(failure('name: a\ndescription: d\nendpoint: /authorize\nresponse: {status: 500}')).toMatch(/^test\.yaml: at endpoint: must be one of/);
+  });
+
   it('names the path of a shape error', () => {
     expect(failure('scenarios:\n  - {name: a, description: d, response: {status: 500}}\n  - {name: B!, description: d, response: {status: 500}}')).toBe(
       'test.yaml: at scenarios[1].name: must match the pattern ^[a-z0-9][a-z0-9-]{0,63}$',
     );
-    expect(failure('name: a\ndescription: d\nresponse: {status: 418}')).toMatch(/^test\.yaml: at response\.status: must be one of: 200, 400/);
+    expect(failure('name: a\ndescription: d\nresponse: {status: 418}')).toMatch(/^test\.yaml: at response\.status: must be one of: 200, 201, 400/);
     expect(failure('name: a\ndescription: d\nresponse: {status: 500}\ncolour: red')).toBe('test.yaml: at colour: is not a known property');
     expect(failure('name: a\nresponse: {status: 500}')).toBe('test.yaml: at (top level): must have the property "description"');
   });
@@ -291,11 +305,11 @@ describe('scenario files', () => {
     writeFileSync(join(dir, 'a.yaml'), 'name: twin\ndescription: d\nresponse: {status: 500}');
     writeFileSync(join(dir, 'b.yml'), 'name: twin\ndescription: d\nresponse: {status: 502}');
     writeFileSync(join(dir, 'notes.txt'), 'ignored');
-    expect(() => loadScenarioDir(dir, contract)).toThrow(`${join(dir, 'b.yml')}: at twin: the scenario name is already used in ${join(dir, 'a.yaml')}`);
+    expect(() => loadScenarioDir(dir, contracts)).toThrow(`${join(dir, 'b.yml')}: at twin: the scenario name is already used in ${join(dir, 'a.yaml')}`);
   });
 
   it('reports a missing folder', () => {
-    expect(() => loadScenarioDir('/no/such/dir', contract)).toThrow(/^\/no\/such\/dir: cannot read the scenarios folder \(ENOENT\)$/);
+    expect(() => loadScenarioDir('/no/such/dir', contracts)).toThrow(/^\/no\/such\/dir: cannot read the scenarios folder \(ENOENT\)$/);
   });
 
   it('serves scenarios from a folder given to createApp', async () => {

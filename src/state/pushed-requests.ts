@@ -1,0 +1,98 @@
+/**
+ * Pushed authorization requests (RFC 9126) and the consents they lead to, bounded in memory. A
+ * request_uri is taken once, by the authorization endpoint (open): it becomes a pending consent
+ * with its own id and CSRF token, which the user's decision takes once (decide). Every change is
+ * one atomic operation, and a stored entry is replaced, never modified.
+ */
+import { randomBytes } from 'node:crypto';
+import { setBounded } from './bounded.js';
+
+/** What the client pushed, once checked: everything the authorization code will be bound to. */
+export interface PushedRequest {
+  clientId: string;
+  redirectUri: string;
+  scope?: string;
+  state?: string;
+  /** RFC 7636 S256 code_challenge. */
+  codeChallenge: string;
+}
+
+/** RFC 9126 §2.2: the request_uri is a URN of this prefix and an unguessable reference. */
+export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
+
+/** How long the user has to decide once the consent page is shown. */
+export const CONSENT_LIFETIME_MS = 10 * 60 * 1000;
+const DEFAULT_CAPACITY = 10_000;
+
+export interface PendingConsent {
+  /** Names the consent in the page's form. */
+  consentId: string;
+  /** Sent back by the page's form and in the browser's cookie; both must match on decision. */
+  csrfToken: string;
+  request: PushedRequest;
+  expiresAtMs: number;
+}
+
+export type OpenResult =
+  | { result: 'opened'; consent: PendingConsent }
+  | { result: 'unknown' | 'expired' | 'used' | 'other-client' };
+
+export type DecideResult = { result: 'decided'; request: PushedRequest } | { result: 'unknown' | 'expired' | 'used' | 'csrf' };
+
+export interface PushedRequestStore {
+  /** Stores a checked request under a new request_uri. */
+  push(request: PushedRequest, lifetimeSeconds: number, nowMs: number): Promise<{ requestUri: string }>;
+  /** The authorization endpoint takes `requestUri` for `clientId`: once; a request of another client is left as it is. */
+  open(requestUri: string, clientId: string, nowMs: number): Promise<OpenResult>;
+  /** The user's decision on a pending consent, once, when `csrfToken` is the consent's. */
+  decide(consentId: string, csrfToken: string, nowMs: number): Promise<DecideResult>;
+}
+
+interface Pushed {
+  request: PushedRequest;
+  expiresAtMs: number;
+  used: boolean;
+}
+
+interface Consent extends PendingConsent {
+  decided: boolean;
+}
+
+const reference = () => randomBytes(32).toString('base64url');
+
+export function memoryPushedRequestStore(capacity = DEFAULT_CAPACITY): PushedRequestStore & { clear(): void } {
+  const pushed = new Map<string, Pushed>();
+  const consents = new Map<string, Consent>();
+  return {
+    async push(request, lifetimeSeconds, nowMs) {
+      const requestUri = `${REQUEST_URI_PREFIX}${reference()}`;
+      setBounded(pushed, requestUri, { request, expiresAtMs: nowMs + lifetimeSeconds * 1000, used: false }, capacity);
+      return { requestUri };
+    },
+    async open(requestUri, clientId, nowMs) {
+      const entry = pushed.get(requestUri);
+      if (!entry) return { result: 'unknown' };
+      if (entry.request.clientId !== clientId) return { result: 'other-client' };
+      if (entry.used) return { result: 'used' };
+      if (nowMs >= entry.expiresAtMs) return { result: 'expired' };
+      pushed.set(requestUri, { ...entry, used: true });
+      const consent: Consent = { consentId: reference(), csrfToken: reference(), request: entry.request, expiresAtMs: nowMs + CONSENT_LIFETIME_MS, decided: false };
+      setBounded(consents, consent.consentId, consent, capacity);
+      const { decided: _, ...pending } = consent;
+      return { result: 'opened', consent: pending };
+    },
+    async decide(consentId, csrfToken, nowMs) {
+      const consent = consents.get(consentId);
+      if (!consent) return { result: 'unknown' };
+      if (consent.csrfToken !== csrfToken) return { result: 'csrf' };
+      if (consent.decided) return { result: 'used' };
+      if (nowMs >= consent.expiresAtMs) return { result: 'expired' };
+      consents.set(consentId, { ...consent, decided: true });
+      return { result: 'decided', request: consent.request };
+    },
+    clear() {
+      pushed.clear();
+      consents.clear();
+    },
+  };
+}
