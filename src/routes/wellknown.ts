@@ -5,7 +5,8 @@
 import type { components } from '../generated/sandbox.js';
 import type { SandboxConfig } from '../oauth/services.js';
 import { DEVICE_CODE_GRANT } from '../contract/request.js';
-import { CLIENT_CREDENTIALS } from '../grants/client-credentials.js';
+import { CLIENT_CREDENTIALS, clientCredentialsGrant } from '../grants/client-credentials.js';
+import type { TokenContract } from '../contract/document.js';
 import { acceptsJson } from '../http/accept.js';
 import { endpointsFor } from '../oauth/endpoints.js';
 import { jsonResponse, notAcceptable } from '../http/responses.js';
@@ -22,6 +23,12 @@ type JwkSet = components['schemas']['JwkSet'];
 
 export function metadataHandler(config: SandboxConfig) {
   const grantTypes = [CLIENT_CREDENTIALS, DEVICE_CODE_GRANT, 'authorization_code', 'refresh_token'];
+  // The grants the contract in force lets through (a --contract document may list fewer); the
+  // provider's private_key_jwt and tls_client_auth values are its names for client credentials.
+  const grantsOf = (contract: TokenContract) => {
+    const listed = contract.fields.find((f) => f.name === 'grant_type')?.enum ?? [];
+    return grantTypes.filter((g) => listed.includes(g) || (g === CLIENT_CREDENTIALS && clientCredentialsGrant.grantTypes.some((t) => listed.includes(t))));
+  };
   const scopes = [...new Set(config.clients.clients.flatMap((c) => [...(c.scopes ?? [])]))];
   return (request: Request, interactionId: string, notes: RefusalNotes): Response => {
     if (!acceptsJson(request.headers.get('accept'))) return refuseAccept(notes, interactionId);
@@ -41,7 +48,7 @@ export function metadataHandler(config: SandboxConfig) {
       introspection_endpoint_auth_methods_supported: ['private_key_jwt', 'tls_client_auth'],
       revocation_endpoint: endpoints.revocationEndpoint,
       revocation_endpoint_auth_methods_supported: ['private_key_jwt', 'tls_client_auth'],
-      grant_types_supported: grantTypes,
+      grant_types_supported: grantsOf(config.contract.current),
       token_endpoint_auth_methods_supported: ['private_key_jwt', 'tls_client_auth'],
       // The profile's algorithms (oauth/profiles.ts): open-finance-brasil lists PS256 only, fapi2 adds EdDSA.
       token_endpoint_auth_signing_alg_values_supported: [...config.profile.assertion.algs],

@@ -4,6 +4,7 @@ import { createApp } from '../../src/app/app.js';
 import { jwkThumbprint } from '../../src/tokens/keys.js';
 import { DEMO, pkjwtForm } from '../support/clients.js';
 import { tokenRequest } from '../support/requests.js';
+import { shippedDoc, writeContract } from '../fixtures/contracts/index.js';
 
 const get = async (app: ReturnType<typeof createApp>, url: string, headers: Record<string, string> = {}) => {
   const res = await app.fetch(new Request(url, { headers }));
@@ -65,5 +66,20 @@ describe('the JWKS', () => {
   it('publishes a PS256 key when asked', async () => {
     const { body } = await get(createApp({ signingAlg: 'PS256' }), 'http://sandbox.test/jwks');
     expect(body.keys[0]).toMatchObject({ kty: 'RSA', alg: 'PS256' });
+  });
+});
+
+describe('grant_types_supported', () => {
+  it('lists the grants the contract lets through: all of them for the shipped document', async () => {
+    const { body } = await get(createApp(), 'http://localhost:4010/.well-known/openid-configuration');
+    expect(body.grant_types_supported).toEqual(['client_credentials', 'urn:ietf:params:oauth:grant-type:device_code', 'authorization_code', 'refresh_token']);
+  });
+
+  it('lists fewer for a --contract document whose grant_type enum has fewer (private_key_jwt is its name for client credentials)', async () => {
+    const doc = shippedDoc();
+    doc.components.schemas.TokenRequest.properties.grant_type.enum = ['private_key_jwt', 'urn:ietf:params:oauth:grant-type:device_code'];
+    doc.components.schemas.TokenRequest.properties.grant_type.default = 'private_key_jwt';
+    const { body } = await get(createApp({ contract: writeContract(doc) }), 'http://localhost:4010/.well-known/openid-configuration');
+    expect(body.grant_types_supported).toEqual(['client_credentials', 'urn:ietf:params:oauth:grant-type:device_code']);
   });
 });
