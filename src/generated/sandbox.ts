@@ -538,8 +538,6 @@ export interface components {
                 info: number;
             };
             clients: components["schemas"]["ClientReport"][];
-            /** @description Codes of the rule table that the sandbox cannot compute yet (their flow is not served). */
-            notComputed: string[];
         };
         ClientReport: {
             clientId: string;
@@ -577,6 +575,8 @@ export interface components {
         TokenSummary: {
             scope: string | null;
             expiresIn: number | null;
+            /** @description Whether the answer carried a refresh token too (the authorization code and refresh token grants). */
+            refreshToken?: boolean;
         };
         CertificateSummary: {
             /** @description The subject's distinguished name, e.g. `CN=client, O=Example`. */

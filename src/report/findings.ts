@@ -169,8 +169,33 @@ function errorNotHandled(requests: readonly Seen[]): Offence[] {
   return found;
 }
 
-/** The codes computed today; RULES codes missing here are reported under notComputed. */
-const DETECTORS: Partial<Record<FindingCode, Detector>> = {
+const isPushedRequest = ({ entry }: Seen) => entry.method === 'POST' && pathOf(entry) === '/par';
+
+/** RFC 7636 / FAPI 2.0: every authorization request carries an S256 code_challenge (the sandbox refuses it otherwise). */
+const pkceMissing: Detector = (requests) =>
+  offences(requests.filter(isPushedRequest), ({ entry }) => !entry.form?.code_challenge || entry.form.code_challenge_method !== 'S256');
+
+/**
+ * A new authorization request while the client holds a refresh token: one issued by a 200 of the
+ * token endpoint, until the client revokes a token (the journal keeps no token, so any revocation
+ * counts) or a refresh is refused with invalid_grant (the token is dead).
+ */
+function refreshTokenNotUsed(requests: readonly Seen[]): Offence[] {
+  let holding = false;
+  return offences(requests, (seen) => {
+    const { entry } = seen;
+    const path = pathOf(entry);
+    if (path === '/token' && entry.status === 200 && entry.token?.refreshToken === true) holding = true;
+    else if (path === '/token' && entry.form?.grant_type === 'refresh_token' && entry.error === 'invalid_grant') holding = false;
+    else if (path === '/revoke' && entry.status === 200) holding = false;
+    return holding && isPushedRequest(seen);
+  });
+}
+
+const dpopProofReused: Detector = (requests) => offences(requests, ({ entry }) => entry.refusal === 'dpop.jti.replayed');
+
+/** One detector per code of the rule table. */
+const DETECTORS: Record<FindingCode, Detector> = {
   'retry-after-ignored': retryAfterIgnored,
   'no-backoff-after-5xx': noBackoffAfter5xx,
   'token-not-reused': tokenNotReused,
@@ -182,10 +207,10 @@ const DETECTORS: Partial<Record<FindingCode, Detector>> = {
   'interaction-id-reused': interactionIdReused,
   'interaction-id-missing': interactionIdMissing,
   'error-not-handled': errorNotHandled,
-  // pkce-missing, refresh-token-not-used and dpop-proof-reused: with the FAPI flow (authorize, PAR, refresh, DPoP).
+  'pkce-missing': pkceMissing,
+  'refresh-token-not-used': refreshTokenNotUsed,
+  'dpop-proof-reused': dpopProofReused,
 };
-
-export const NOT_COMPUTED = FINDING_CODES.filter((code) => DETECTORS[code] === undefined);
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -233,7 +258,7 @@ export function computeReport(entries: readonly JournalEntry[], input: ReportInp
     for (const code of FINDING_CODES) {
       const detect = DETECTORS[code];
       const rule = rules[code];
-      if (detect === undefined || rule.severity === 'off') continue;
+      if (rule.severity === 'off') continue;
       const found = detect(requests, { thresholds: rule.thresholds, maxAssertionLifetimeSeconds: input.maxAssertionLifetimeSeconds });
       if (found.length === 0) continue;
       const result = finding(code, (fapi2 && rule.fapi2Severity) || rule.severity, found);
@@ -242,7 +267,7 @@ export function computeReport(entries: readonly JournalEntry[], input: ReportInp
     }
     clients.push({ clientId, sequenceKey, requests: requests.length, findings });
   }
-  return { profile, since: input.since ?? null, clientId: input.clientId ?? null, counts, clients, notComputed: NOT_COMPUTED };
+  return { profile, since: input.since ?? null, clientId: input.clientId ?? null, counts, clients };
 }
 
 /** Findings at or above `failOn`: errors, or errors and warnings; infos never count. */

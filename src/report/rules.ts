@@ -2,8 +2,7 @@
  * The report's rules, in one annotated table: for each finding code its severity, its thresholds
  * (overridable with --report-rules FILE, settings/report-rules-file.ts), what it means and the RFC
  * or profile section that says so. README "What your client did wrong: the report" shows the
- * same table. A code whose flow the sandbox does not serve yet is listed, without a detector
- * (report/findings.ts DETECTORS), and the report names it under notComputed.
+ * same table; report/findings.ts DETECTORS has one detector per code.
  */
 export type Severity = 'error' | 'warning' | 'info';
 /** `off`: the rule is not applied. */
@@ -91,7 +90,7 @@ export const RULES = {
     what: 'the same request again, unchanged, after invalid_client or invalid_grant',
     reference: 'RFC 6749 §5.2',
   },
-  // The FAPI flow's codes (authorization code, refresh tokens, DPoP): their detectors come with the flow.
+  // The FAPI flow's codes: pushed authorization requests, refresh tokens, DPoP.
   'pkce-missing': {
     severity: 'error',
     thresholds: {},

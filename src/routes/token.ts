@@ -26,8 +26,8 @@ export function tokenEndpoint(config: SandboxConfig): ClientEndpoint {
       const outcome = await grantOf(input).handle(input, client, confirmation);
       if (!outcome.ok) return refuse(outcome.refusal);
       const body = await issuer.issue(outcome.grant, endpoints);
-      exchange.notes.token = { scope: body.scope ?? null, expiresIn: body.expires_in };
       const { lineage } = outcome;
+      exchange.notes.token = { scope: body.scope ?? null, expiresIn: body.expires_in, refreshToken: lineage?.refreshToken !== undefined };
       if (!lineage) return tokenResponse(body, interactionId, style);
       // The access token joins its grant, so that revoking the grant (a reused code, a revoked refresh token) revokes it too.
       const issued = accessTokenIdentity(body.access_token);

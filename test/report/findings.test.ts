@@ -8,8 +8,11 @@ import { computeReport, type Finding, type Report } from '../../src/report/findi
 import { startTestSandbox, type TestSandbox } from '../../src/testing.js';
 import { fakeClock } from '../support/clock.js';
 import { captureLogs } from '../support/logs.js';
-import { DEMO } from '../support/clients.js';
-import { misbehavingClient } from '../support/report.js';
+import { codeKey, DEMO } from '../support/clients.js';
+import { dpopProof, proofKey } from '../support/dpop.js';
+import { clockAssertion, misbehavingClient } from '../support/report.js';
+import { JWT_BEARER, type Fields } from '../support/requests.js';
+import { s256Challenge } from '../../src/grants/pkce.js';
 
 const clock = fakeClock();
 const logs = captureLogs();
@@ -203,7 +206,7 @@ describe('the report', () => {
     }
   });
 
-  it('filters by since and clientId, and names the codes it cannot compute yet', async () => {
+  it('filters by since and clientId', async () => {
     await client.token({ grant_type: 'client_credentials', client_id: 'early' }, {}, null);
     second(10_000);
     const since = new Date(clock.now()).toISOString();
@@ -212,7 +215,6 @@ describe('the report', () => {
     expect(report.since).toBe(since);
     expect(report.clients.map((c) => c.clientId)).toEqual(['late']);
     expect((await sandbox.report({ clientId: 'early' })).clients.map((c) => c.clientId)).toEqual(['early']);
-    expect(report.notComputed).toEqual(['pkce-missing', 'refresh-token-not-used', 'dpop-proof-reused']);
     expect(report.counts).toEqual({ error: 0, warning: 0, info: 1 });
   });
 
@@ -224,5 +226,69 @@ describe('the report', () => {
     }
     // The control API's own requests are not journaled; the refusal is in the log line.
     expect(logs.records.filter((r) => r.path === '/__sandbox/report' && r.status === 400).map((r) => r.refusal)).toEqual(['report.query', 'report.query']);
+  });
+});
+
+describe('the report finds, in the authorization code flow', () => {
+  let flow: TestSandbox;
+  let flowClient: ReturnType<typeof misbehavingClient>;
+  const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+
+  beforeAll(async () => {
+    flow = await startTestSandbox({ clock, consent: 'auto' });
+    flowClient = misbehavingClient(flow.url, clock);
+  });
+  afterAll(() => flow?.stop());
+  beforeEach(() => flow.reset());
+
+  const auth = async () => ({
+    client_id: DEMO.code.clientId,
+    client_assertion_type: JWT_BEARER,
+    client_assertion: await clockAssertion(clock, flow.url, { clientId: DEMO.code.clientId, key: codeKey }),
+  });
+  const push = async (extra: Fields = {}) =>
+    flowClient.send('/par', {
+      ...(await auth()), response_type: 'code', redirect_uri: DEMO.code.redirectUri, scope: 'openid accounts',
+      code_challenge: s256Challenge(VERIFIER), code_challenge_method: 'S256', ...extra,
+    });
+  /** PAR, approval (--consent auto) and the code grant: the token answer's body. */
+  async function tokens(): Promise<Record<string, string>> {
+    const { request_uri: requestUri } = (await push()).body;
+    const redirect = await fetch(`${flow.url}/authorize?${new URLSearchParams({ client_id: DEMO.code.clientId, request_uri: requestUri })}`, { redirect: 'manual' });
+    const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
+    const got = await flowClient.token({ grant_type: 'authorization_code', ...(await auth()), code, redirect_uri: DEMO.code.redirectUri, code_verifier: VERIFIER });
+    expect(got.status).toBe(200);
+    return got.body;
+  }
+  const codeFindings = async () =>
+    Object.fromEntries((await flow.report({ clientId: DEMO.code.clientId })).clients.flatMap((c) => c.findings).map((f) => [f.code, f]));
+
+  it('pkce-missing: pushed authorization requests without a code_challenge, or with plain', async () => {
+    const none = await push({ code_challenge: '' });
+    const plain = await push({ code_challenge_method: 'plain' });
+    await push();
+    expect([none.status, plain.status]).toEqual([400, 400]);
+    expect((await codeFindings())['pkce-missing']).toMatchObject({ severity: 'error', count: 2, firstInteractionId: none.id, lastInteractionId: plain.id });
+  });
+
+  it('refresh-token-not-used: a new authorization request while a refresh token is held, not after revoking it', async () => {
+    const first = await tokens();
+    expect(first.refresh_token).toBeTruthy();
+    second();
+    const again = await push();
+    second();
+    expect((await flowClient.send('/revoke', { ...(await auth()), token: first.refresh_token!, token_type_hint: 'refresh_token' })).status).toBe(200);
+    second();
+    await push();
+    expect((await codeFindings())['refresh-token-not-used']).toMatchObject({ severity: 'warning', count: 1, firstInteractionId: again.id });
+  });
+
+  it('dpop-proof-reused: the same DPoP proof sent twice', async () => {
+    const proof = await dpopProof(proofKey('ES256'), `${flow.url}/token`, Math.floor(clock.now() / 1000));
+    expect((await flowClient.token(await flowClient.pkjwt(), { dpop: proof })).status).toBe(200);
+    const reused = await flowClient.token(await flowClient.pkjwt(), { dpop: proof });
+    expect(reused.status).toBe(400);
+    const found = Object.fromEntries((await flow.report({ clientId: DEMO.pkjwt.clientId })).clients.flatMap((c) => c.findings).map((f) => [f.code, f]));
+    expect(found['dpop-proof-reused']).toMatchObject({ severity: 'error', count: 1, firstInteractionId: reused.id });
   });
 });
