@@ -48,7 +48,7 @@ describe('the journal', () => {
       error: null,
       retryAfter: null,
       assertion: { jti: expect.stringMatching(/^[0-9a-f-]{36}$/), iat: expect.any(Number), exp: expect.any(Number), aud: sandbox.url, audIsIssuer: true },
-      token: { scope: 'openid', expiresIn: 900 },
+      token: { scope: 'openid', expiresIn: 900, refreshToken: false },
       sequenceKey: null,
       userCode: null,
     });
