@@ -41,7 +41,7 @@ export interface ClientRequest {
   client: AuthenticatedClient;
   /**
    * The key the request proved possession of, which issued tokens are bound to (cnf): the client
-   * certificate's x5t#S256; a DPoP proof's jkt once proofs are verified here.
+   * certificate's x5t#S256, a valid DPoP proof's jkt.
    */
   confirmation: Confirmation;
   /** The device scenario the request selected, on an endpoint that takes device scenarios. */
