@@ -85,8 +85,15 @@ export interface paths {
          *     order (scenario, rate limit, Accept, FAPI header formats, body, client), then the
          *     request's own: no `request_uri` (RFC 9126 §2.1), `response_type=code`, a `redirect_uri`
          *     registered for the client (compared exactly), `code_challenge` of RFC 7636 §4.2 syntax with
-         *     `code_challenge_method=S256`, and the registered scopes. The `request_uri` answered is
-         *     taken once by `GET /authorize` before `expires_in` (`--par-lifetime`, default 90 s).
+         *     `code_challenge_method=S256`, the DPoP key, and the registered scopes. The `request_uri`
+         *     answered is taken once by `GET /authorize` before `expires_in` (`--par-lifetime`, default
+         *     90 s).
+         *
+         *     DPoP (RFC 9449 §10.1): a `DPoP` proof (for `htu` this endpoint) is checked as at the token
+         *     endpoint, and `dpop_jkt` names a key by its RFC 7638 thumbprint; either binds the code to
+         *     that key (both: they must name the same key, else `invalid_request`), so that the token
+         *     request must come with a proof of it (`invalid_grant` otherwise). A client registered with
+         *     `dpop_bound_access_tokens` must send one of the two.
          *
          *     `x-sandbox-scenario` may name a scenario of `endpoint: /par`, and `Prefer` selects a status
          *     and example of this operation, as at the token endpoint. `invalid_client` is a 400, as
@@ -708,6 +715,8 @@ export interface components {
             code_challenge: string;
             /** @enum {string} */
             code_challenge_method: "S256";
+            /** @description RFC 9449 §10, the RFC 7638 SHA-256 thumbprint of the DPoP key the code is bound to. */
+            dpop_jkt?: string;
         };
         /**
          * @description The client's authentication (a client assertion, or a client certificate on the
@@ -1010,6 +1019,13 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description A DPoP proof (RFC 9449 §4) for `htm` POST and `htu` this endpoint, checked as at the token
+         *     endpoint; a valid one binds the code to its key (RFC 9449 §10.1). The header may appear
+         *     once.
+         * @example eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2In0.eyJodG0iOiJQT1NUIn0.c2lnbmF0dXJl
+         */
+        ParDPoP: string;
         /** @description Sandbox only. Names a device scenario; an unknown name is answered with 404. */
         SandboxScenario: string;
         /** @description The user code, e.g. WDJB-MJHT (case and dashes do not matter). */
@@ -1065,6 +1081,11 @@ export interface components {
          *     sandbox sends delay-seconds; an HTTP-date is also valid.
          */
         RetryAfter: string;
+        /**
+         * @description The sandbox's extension (RFC 9449 §8): the nonce the next DPoP proof must carry, sent with
+         *     `use_dpop_nonce` when the sandbox demands nonces (`--dpop-nonce`).
+         */
+        DPoPNonce: string;
         /** @description An RFC4122 UID used as a correlation id, echoed from the request or generated. */
         "headers-InteractionId": components["schemas"]["InteractionId"];
     };
@@ -1279,6 +1300,13 @@ export interface operations {
                  * @example code=429
                  */
                 Prefer?: components["parameters"]["Prefer"];
+                /**
+                 * @description A DPoP proof (RFC 9449 §4) for `htm` POST and `htu` this endpoint, checked as at the token
+                 *     endpoint; a valid one binds the code to its key (RFC 9449 §10.1). The header may appear
+                 *     once.
+                 * @example eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2In0.eyJodG0iOiJQT1NUIn0.c2lnbmF0dXJl
+                 */
+                DPoP?: components["parameters"]["ParDPoP"];
             };
             path?: never;
             cookie?: never;
@@ -1300,11 +1328,12 @@ export interface operations {
                     "application/json": components["schemas"]["PushedAuthorizationResponse"];
                 };
             };
-            /** @description An RFC 6749 §5.2 error (RFC 9126 §2.3), or the refusal of a host the sandbox does not answer to (`HostNotAllowed`) */
+            /** @description An RFC 6749 §5.2 error (RFC 9126 §2.3), one of DPoP's (RFC 9449 §5, §8), or the refusal of a host the sandbox does not answer to (`HostNotAllowed`) */
             400: {
                 headers: {
                     "x-fapi-interaction-id": components["headers"]["InteractionId"];
                     "Cache-Control": components["headers"]["NoStore"];
+                    "DPoP-Nonce": components["headers"]["DPoPNonce"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,9 +1,10 @@
 /**
  * The authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6): the code is taken once from the
  * store, then checked against what it is bound to: the client, the redirect_uri and the PKCE
- * verifier. A second use is invalid_grant and revokes the grant the first one started, with
- * every token issued from it (RFC 6749 §4.1.2). A client registered for refresh_token also gets
- * a refresh token, bound to the same key as the access token.
+ * verifier, and the DPoP key of the pushed request when it named one (RFC 9449 §10). A second use
+ * is invalid_grant and revokes the grant the first one started, with every token issued from it
+ * (RFC 6749 §4.1.2). The tokens are bound to what the request proved (certificate, DPoP key); a
+ * client registered for refresh_token also gets a refresh token, bound to the same.
  */
 import { invalidGrant, type Refusal } from '../http/refusal.js';
 import type { Clock } from '../state/clock.js';
@@ -43,12 +44,16 @@ export function authorizationCodeGrant({ codes, refreshTokens, revocations }: Co
       if (!verifierMatches(input.codeVerifier, grant.codeChallenge)) {
         return refuse(invalidGrant('code.verifier', 'code_verifier does not match the code_challenge (RFC 7636 §4.6)'));
       }
+      if (grant.dpopJkt !== undefined && confirmation.jkt !== grant.dpopJkt) {
+        const sent = confirmation.jkt === undefined ? 'the request has no DPoP proof' : 'the DPoP proof is of another key';
+        return refuse(invalidGrant('code.dpop_jkt_mismatch', `the code is bound to the DPoP key of the pushed request and ${sent} (RFC 9449 §10)`));
+      }
       const refreshToken = registration.grantTypes.has('refresh_token')
         ? await refreshTokens.issue({ grantId: grant.grantId, clientId, scope: grant.scope, confirmation, issuedAtMs: clock.now() })
         : undefined;
       return {
         ok: true,
-        grant: { clientId, scope: grant.scope, certificateThumbprint: confirmation['x5t#S256'] },
+        grant: { clientId, scope: grant.scope, certificateThumbprint: confirmation['x5t#S256'], dpopJkt: confirmation.jkt },
         lineage: { grantId: grant.grantId, refreshToken },
       };
     },

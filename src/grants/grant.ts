@@ -24,6 +24,6 @@ export interface GrantHandler {
   readonly grantTypes: readonly GrantType[];
   /** The grant a client must be registered for to use this handler. */
   readonly registeredGrant: GrantType;
-  /** `confirmation`: the key the request proved possession of (RFC 8705 certificate; a DPoP key once proofs are verified). */
+  /** `confirmation`: the key the request proved possession of (RFC 8705 certificate, RFC 9449 DPoP key). */
   handle(input: TokenInput, client: AuthenticatedClient, confirmation: Confirmation): Promise<GrantOutcome>;
 }

@@ -10,9 +10,16 @@ import type { GrantHandler, GrantOutcome } from './grant.js';
 
 const refuse = (refusal: Refusal): GrantOutcome => ({ ok: false, refusal });
 
-/** The members of the token's binding the request does not prove, e.g. x5t#S256. */
-function unproven(bound: Confirmation, presented: Confirmation): string[] {
-  return (Object.keys(bound) as (keyof Confirmation)[]).filter((m) => bound[m] !== undefined && presented[m] !== bound[m]);
+/** Why the request does not prove the key the refresh token is bound to, or null. */
+function unproven(bound: Confirmation, presented: Confirmation): Refusal | null {
+  if (bound['x5t#S256'] !== undefined && presented['x5t#S256'] !== bound['x5t#S256']) {
+    return invalidGrant('refresh_token.binding', 'the refresh token is bound to a client certificate the request does not present (cnf x5t#S256, RFC 8705 §3)');
+  }
+  if (bound.jkt !== undefined && presented.jkt !== bound.jkt) {
+    const sent = presented.jkt === undefined ? 'the request has no DPoP proof' : 'the DPoP proof is of another key';
+    return invalidGrant('refresh_token.dpop_mismatch', `the refresh token is bound to a DPoP key and ${sent} (cnf jkt, RFC 9449 §5)`);
+  }
+  return null;
 }
 
 export interface RefreshGrantState {
@@ -30,10 +37,8 @@ export function refreshTokenGrant({ refreshTokens, revocations }: RefreshGrantSt
       if (!grant) return refuse(invalidGrant('refresh_token.unknown', 'the refresh token is unknown to this server'));
       if (await revocations.isGrantRevoked(grant.grantId)) return refuse(invalidGrant('refresh_token.revoked', 'the refresh token was revoked'));
       if (grant.clientId !== clientId) return refuse(invalidGrant('refresh_token.other_client', 'the refresh token was issued to another client'));
-      const missing = unproven(grant.confirmation, confirmation);
-      if (missing.length) {
-        return refuse(invalidGrant('refresh_token.binding', `the refresh token is bound to a key the request does not prove (cnf ${missing.join(', ')})`));
-      }
+      const unbound = unproven(grant.confirmation, confirmation);
+      if (unbound) return refuse(unbound);
       const granted = new Set(grant.scope?.split(' ') ?? []);
       const wider = input.scope?.split(' ').filter((s) => !granted.has(s)) ?? [];
       if (wider.length) return refuse(invalidScope('refresh_token.scope', `scope ${wider.join(' ')} was not granted with the refresh token (RFC 6749 §6)`));
@@ -42,7 +47,7 @@ export function refreshTokenGrant({ refreshTokens, revocations }: RefreshGrantSt
       if (rotate && next === undefined) return refuse(invalidGrant('refresh_token.unknown', 'the refresh token is unknown to this server'));
       return {
         ok: true,
-        grant: { clientId, scope: input.scope ?? grant.scope, certificateThumbprint: confirmation['x5t#S256'] },
+        grant: { clientId, scope: input.scope ?? grant.scope, certificateThumbprint: confirmation['x5t#S256'], dpopJkt: confirmation.jkt },
         lineage: { grantId: grant.grantId, refreshToken: next },
       };
     },

@@ -4,8 +4,8 @@
  * order (README "Order of checks") and leave the same journal record and log line: the form is
  * read and noted; a scenario is selected; the client's rate limit; Accept; header formats; the
  * form's contract rules; client authentication, once; the client's registration for the grant it
- * asks; the DPoP proof, where the endpoint takes one; the profile's token binding rules, where it
- * issues tokens; then the endpoint's handler, which receives the authenticated client and never
+ * asks; the DPoP proof, where the endpoint takes one; where it issues tokens, the client's
+ * dpop_bound_access_tokens and the profile's token binding rules; then the endpoint's handler, which receives the authenticated client and never
  * authenticates itself. An endpoint states only what differs (ClientEndpoint).
  */
 import type { AuthenticatedClient } from '../clients/authenticate.js';
@@ -41,7 +41,7 @@ export interface ClientRequest {
   client: AuthenticatedClient;
   /**
    * The key the request proved possession of, which issued tokens are bound to (cnf): the client
-   * certificate's x5t#S256; a DPoP proof's jkt once proofs are verified here.
+   * certificate's x5t#S256, a valid DPoP proof's jkt.
    */
   confirmation: Confirmation;
   /** The device scenario the request selected, on an endpoint that takes device scenarios. */
@@ -177,6 +177,9 @@ export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndp
     const dpop = await checkDpop(config, endpoint, request, endpoints);
     if (dpop && !dpop.ok) return refuse(dpop.refusal);
     const proven: AuthenticatedClient = dpop ? { ...client, dpopJkt: dpop.jkt } : client;
+    if (endpoint.issuesTokens && client.registration.dpopBoundAccessTokens && !dpop) {
+      return refuse(invalidRequest('client.dpop_required', `client "${client.clientId}" is registered with dpop_bound_access_tokens: send a DPoP proof (RFC 9449 §5.2)`));
+    }
     const unbound = endpoint.issuesTokens && bindingProblem(config.profile, certificate.kind === 'present', proven);
     if (unbound) return refuse(unbound);
     return endpoint.handle({ request, interactionId, exchange, endpoints, input, client: proven, confirmation: confirmationOf(proven), scenario, style, refuse });

@@ -55,7 +55,7 @@ export function authorizationHandlers(config: SandboxConfig, path: string) {
     const target = new URL(pushed.redirectUri);
     if (approved) {
       const { code } = await codes.issue(
-        { clientId: pushed.clientId, redirectUri: pushed.redirectUri, scope: pushed.scope, codeChallenge: pushed.codeChallenge },
+        { clientId: pushed.clientId, redirectUri: pushed.redirectUri, scope: pushed.scope, codeChallenge: pushed.codeChallenge, dpopJkt: pushed.dpopJkt },
         codeLifetimeSeconds,
         clock.now(),
       );

@@ -28,7 +28,8 @@ function introspection(known: KnownToken, issuer: string): Introspection {
     };
   }
   return {
-    active: true, client_id: known.clientId, ...(known.scope === undefined ? {} : { scope: known.scope }), token_type: 'Bearer',
+    // RFC 9449 §6.2: a DPoP-bound access token is of type DPoP.
+    active: true, client_id: known.clientId, ...(known.scope === undefined ? {} : { scope: known.scope }), token_type: known.confirmation?.jkt === undefined ? 'Bearer' : 'DPoP',
     sub: known.sub, iss: issuer, iat: known.iat, exp: known.exp, ...(known.confirmation ? { cnf: known.confirmation } : {}),
   };
 }

@@ -15,6 +15,8 @@ export interface PushedRequest {
   state?: string;
   /** RFC 7636 S256 code_challenge. */
   codeChallenge: string;
+  /** RFC 9449 §10: the RFC 7638 thumbprint of the DPoP key the code is bound to (dpop_jkt, or the key of a proof sent to /par). */
+  dpopJkt?: string;
 }
 
 /** RFC 9126 §2.2: the request_uri is a URN of this prefix and an unguessable reference. */

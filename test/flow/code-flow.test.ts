@@ -1,17 +1,19 @@
 /**
  * The authorization code flow in-process, on the injected clock: PAR's checks, the authorization
  * endpoint's errors, the code's bindings (client, redirect_uri, PKCE verifier), its single use and
- * lifetime, refresh tokens bound to the client and its certificate. Negative tests are named after
+ * lifetime, refresh tokens bound to the client and its certificate or DPoP key, the code bound to
+ * a DPoP key at PAR (RFC 9449 §10). Negative tests are named after
  * the OpenID conformance suite's FAPI 2 tests that check the same rule.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { decodeJwt } from 'jose';
+import { calculateJwkThumbprint, decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createApp, type SandboxApp } from '../../src/app/app.js';
 import { s256Challenge } from '../../src/grants/pkce.js';
 import { codeClientAuth, DEMO, pkjwtForm } from '../support/clients.js';
 import { fakeClock } from '../support/clock.js';
+import { dpopProof, proofKey, type ProofKey } from '../support/dpop.js';
 import { refusalOf } from '../support/refusals.js';
 import { form, type Fields } from '../support/requests.js';
 
@@ -309,5 +311,142 @@ describe('the refresh_token grant', () => {
     const { refresh_token: rt } = await tokens(app);
     const other = { ...(await pkjwtForm(BASE)), grant_type: 'refresh_token', refresh_token: rt };
     await refusedWith(app, await post(app, '/token', other), 400, 'invalid_grant', 'refresh_token.other_client');
+  });
+});
+
+describe('DPoP through the code flow (RFC 9449 §5, §10)', () => {
+  const keyA = proofKey('ES256');
+  const keyB = proofKey('ES256');
+  const jkt = (key: ProofKey) => calculateJwkThumbprint(key.publicJwk, 'sha256');
+  const proofAt = (app: { clock: { now(): number } }, key: ProofKey, path: '/par' | '/token') => async () => ({
+    dpop: await dpopProof(key, `${BASE}${path}`, Math.floor(app.clock.now() / 1000)),
+  });
+
+  /** PAR (with a proof of `parKey`, and `dpop_jkt` when given), then --consent auto: the code. */
+  async function boundCode(setup: ReturnType<typeof autoApp>, parKey?: ProofKey, dpopJkt?: string): Promise<string> {
+    const headers = parKey ? await proofAt(setup, parKey, '/par')() : {};
+    const res = await push(setup.app, dpopJkt ? { dpop_jkt: dpopJkt } : {}, headers);
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { request_uri: uri } = (await res.json()) as { request_uri: string };
+    return new URL((await authorize(setup.app, uri)).headers.get('location')!).searchParams.get('code')!;
+  }
+
+  it('fapi2-security-profile-final-ensure-dpopproof-at-par-endpoint-binding-success: DPoP-bound tokens, the refresh token bound to the key', async () => {
+    const setup = autoApp();
+    const { app } = setup;
+    const code = await boundCode(setup, keyA);
+    const res = await redeem(app, code, {}, await proofAt(setup, keyA, '/token')());
+    expect(res.status, await res.clone().text()).toBe(200);
+    const body = (await res.json()) as { access_token: string; token_type: string; refresh_token: string };
+    expect(body.token_type).toBe('DPoP');
+    expect(decodeJwt(body.access_token).cnf).toEqual({ jkt: await jkt(keyA) });
+
+    const refreshed = await refresh(app, body.refresh_token, {}, await proofAt(setup, keyA, '/token')());
+    expect(refreshed.status).toBe(200);
+    const again = (await refreshed.json()) as { access_token: string; token_type: string };
+    expect(again.token_type).toBe('DPoP');
+    expect(decodeJwt(again.access_token).cnf).toEqual({ jkt: await jkt(keyA) });
+    // The refresh token is bound to the key it was issued with: no proof, or another key's, is refused.
+    await refusedWith(app, await refresh(app, body.refresh_token), 400, 'invalid_grant', 'refresh_token.dpop_mismatch');
+    await refusedWith(app, await refresh(app, body.refresh_token, {}, await proofAt(setup, keyB, '/token')()), 400, 'invalid_grant', 'refresh_token.dpop_mismatch');
+
+    const introspected = await post(app, '/introspect', { ...(await codeClientAuth(BASE)), token: again.access_token });
+    expect(await introspected.json()).toMatchObject({ active: true, token_type: 'DPoP', cnf: { jkt: await jkt(keyA) } });
+    const ofRefresh = await post(app, '/introspect', { ...(await codeClientAuth(BASE)), token: body.refresh_token });
+    expect(await ofRefresh.json()).toMatchObject({ active: true, token_type: 'refresh_token', cnf: { jkt: await jkt(keyA) } });
+  });
+
+  it('fapi2-security-profile-final-ensure-dpop-auth-code-binding-success: dpop_jkt at PAR, a proof of that key at the token endpoint', async () => {
+    const setup = autoApp();
+    const code = await boundCode(setup, undefined, await jkt(keyA));
+    const res = await redeem(setup.app, code, {}, await proofAt(setup, keyA, '/token')());
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as { token_type: string }).token_type).toBe('DPoP');
+  });
+
+  it('takes dpop_jkt and a proof of the same key together', async () => {
+    const setup = autoApp();
+    const code = await boundCode(setup, keyA, await jkt(keyA));
+    expect((await redeem(setup.app, code, {}, await proofAt(setup, keyA, '/token')())).status).toBe(200);
+  });
+
+  it('fapi2-security-profile-final-ensure-mismatched-dpop-jkt-fails: dpop_jkt of another key than the proof at PAR', async () => {
+    const setup = autoApp();
+    const res = await push(setup.app, { dpop_jkt: await jkt(keyB) }, await proofAt(setup, keyA, '/par')());
+    await refusedWith(setup.app, res, 400, 'invalid_request', 'par.dpop_jkt.mismatch');
+  });
+
+  it('refuses a dpop_jkt that is no SHA-256 thumbprint', async () => {
+    const setup = autoApp();
+    await refusedWith(setup.app, await push(setup.app, { dpop_jkt: 'not-a-thumbprint' }), 400, 'invalid_request', 'par.dpop_jkt.format');
+  });
+
+  it('fapi2-security-profile-final-ensure-token-endpoint-fails-with-mismatched-dpop-jkt', async () => {
+    const setup = autoApp();
+    const code = await boundCode(setup, undefined, await jkt(keyB));
+    await refusedWith(setup.app, await redeem(setup.app, code, {}, await proofAt(setup, keyA, '/token')()), 400, 'invalid_grant', 'code.dpop_jkt_mismatch');
+  });
+
+  it('fapi2-security-profile-final-ensure-token-endpoint-fails-with-mismatched-dpop-proof-jkt', async () => {
+    const setup = autoApp();
+    const code = await boundCode(setup, keyA);
+    await refusedWith(setup.app, await redeem(setup.app, code, {}, await proofAt(setup, keyB, '/token')()), 400, 'invalid_grant', 'code.dpop_jkt_mismatch');
+  });
+
+  it('refuses a DPoP-bound code redeemed without a proof', async () => {
+    const setup = autoApp();
+    const code = await boundCode(setup, keyA);
+    await refusedWith(setup.app, await redeem(setup.app, code), 400, 'invalid_grant', 'code.dpop_jkt_mismatch');
+  });
+
+  it('fapi2-security-profile-final-dpop-negative-tests, at PAR: the proof is checked as at the token endpoint', async () => {
+    const setup = autoApp();
+    // A proof made for the token endpoint is not one for PAR.
+    await refusedWith(setup.app, await push(setup.app, {}, await proofAt(setup, keyA, '/token')()), 400, 'invalid_dpop_proof', 'dpop.htu');
+    const now = Math.floor(setup.clock.now() / 1000);
+    const untyped = await dpopProof(keyA, `${BASE}/par`, now, { header: { typ: 'JWT' } });
+    await refusedWith(setup.app, await push(setup.app, {}, { dpop: untyped }), 400, 'invalid_dpop_proof', 'dpop.typ');
+    const once = await dpopProof(keyA, `${BASE}/par`, now);
+    expect((await push(setup.app, {}, { dpop: once })).status).toBe(201);
+    await refusedWith(setup.app, await push(setup.app, {}, { dpop: once }), 400, 'invalid_dpop_proof', 'dpop.jti.replayed');
+  });
+
+  it('demands the nonce at PAR with --dpop-nonce: use_dpop_nonce with a DPoP-Nonce header, and the retry with it is taken', async () => {
+    const clock = fakeClock();
+    const app = createApp({ clock, consent: 'auto', dpopNonce: true, ...SKEW });
+    const now = Math.floor(clock.now() / 1000);
+    const first = await push(app, {}, { dpop: await dpopProof(keyA, `${BASE}/par`, now) });
+    const nonce = first.headers.get('dpop-nonce');
+    expect(nonce).toBeTruthy();
+    await refusedWith(app, first, 400, 'use_dpop_nonce', 'dpop.nonce.missing');
+    expect((await push(app, {}, { dpop: await dpopProof(keyA, `${BASE}/par`, now, { claims: { nonce } }) })).status).toBe(201);
+  });
+
+  describe('a client registered with dpop_bound_access_tokens (RFC 9449 §5.2)', () => {
+    const dpopBound = () => {
+      const clock = fakeClock();
+      const clientsYaml = readFileSync('demo/clients.yaml', 'utf8').replace(
+        '    require_pushed_authorization_requests: true\n',
+        '    require_pushed_authorization_requests: true\n    dpop_bound_access_tokens: true\n',
+      );
+      expect(clientsYaml).toContain('dpop_bound_access_tokens: true');
+      return { clock, app: createApp({ clock, consent: 'auto', clientsYaml, ...SKEW }) };
+    };
+
+    it('must send a DPoP proof or dpop_jkt to PAR', async () => {
+      const setup = dpopBound();
+      await refusedWith(setup.app, await push(setup.app), 400, 'invalid_request', 'client.dpop_required');
+      expect((await push(setup.app, { dpop_jkt: await jkt(keyA) })).status).toBe(201);
+    });
+
+    it('must send a DPoP proof to the token endpoint', async () => {
+      const setup = dpopBound();
+      const code = await boundCode(setup, keyA);
+      await refusedWith(setup.app, await redeem(setup.app, code), 400, 'invalid_request', 'client.dpop_required');
+      const res = await redeem(setup.app, code, {}, await proofAt(setup, keyA, '/token')());
+      expect(res.status, await res.clone().text()).toBe(200);
+      const { refresh_token: rt } = (await res.json()) as { refresh_token: string };
+      await refusedWith(setup.app, await refresh(setup.app, rt), 400, 'invalid_request', 'client.dpop_required');
+    });
   });
 });
