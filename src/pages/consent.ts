@@ -5,7 +5,7 @@
  * starts there and Tab reaches the buttons next.
  */
 import { escapeHtml as e } from './html.js';
-import { layout } from './layout.js';
+import { DECISION_BUTTONS, layout, requestRows } from './layout.js';
 
 export interface ConsentView {
   clientId: string;
@@ -22,23 +22,18 @@ export function authorizationConsentPage(action: string, v: ConsentView): string
   const target = new URL(v.redirectUri);
   // A private-use scheme (com.example.app:/cb) has no origin: the whole URI says where.
   const returnTo = target.origin === 'null' ? v.redirectUri : target.origin;
-  const scopes = v.scopes.length ? `<ul class="scopes">${v.scopes.map((s) => `<li>${e(s)}</li>`).join('')}</ul>` : '<span>No specific scope</span>';
   return layout(
     `Allow ${who}?`,
     `<h1 tabindex="-1" autofocus>Allow ${e(who)} to access your account?</h1>
 <p>Approve only if you started this in ${e(who)}. If you deny, it gets nothing.</p>
 <dl>
-<dt>Application</dt><dd>${e(who)}${v.clientName ? ` <span class="hint">(${e(v.clientId)})</span>` : ''}</dd>
-<dt>Access requested</dt><dd>${scopes}</dd>
+${requestRows(v, v.scopes)}
 <dt>You will return to</dt><dd class="uri">${e(returnTo)}</dd>
 </dl>
 <form method="post" action="${e(action)}">
 <input type="hidden" name="consent" value="${e(v.consentId)}">
 <input type="hidden" name="csrf" value="${e(v.csrfToken)}">
-<div class="actions">
-<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
-<button type="submit" name="decision" value="approve" class="primary">Approve</button>
-</div>
+${DECISION_BUTTONS}
 </form>`,
   );
 }

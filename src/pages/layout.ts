@@ -59,3 +59,16 @@ ${body}
 `;
 }
 
+
+/** Who asks for what, as both consent pages show it: the application (its name, else its client_id) and the scopes. */
+export function requestRows(who: { clientId: string; clientName?: string }, scopes: readonly string[]): string {
+  const list = scopes.length ? `<ul class="scopes">${scopes.map((s) => `<li>${e(s)}</li>`).join('')}</ul>` : '<span>No specific scope</span>';
+  return `<dt>Application</dt><dd>${e(who.clientName ?? who.clientId)}${who.clientName ? ` <span class="hint">(${e(who.clientId)})</span>` : ''}</dd>
+<dt>Access requested</dt><dd>${list}</dd>`;
+}
+
+/** Deny and Approve, the `decision` of both consent forms (Deny first: the safe choice comes before the primary one). */
+export const DECISION_BUTTONS = `<div class="actions">
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+<button type="submit" name="decision" value="approve" class="primary">Approve</button>
+</div>`;

@@ -5,7 +5,7 @@
  * announced with role="alert" and tied to the field).
  */
 import { escapeHtml as e } from './html.js';
-import { layout } from './layout.js';
+import { DECISION_BUTTONS, layout, requestRows } from './layout.js';
 
 /** The page that asks for the user code, optionally with an error about what was typed. */
 export function codeEntryPage(action: string, error?: string, typed = ''): string {
@@ -35,23 +35,16 @@ export interface ConsentDetails {
 /** The page that shows who asks for what, with Approve and Deny. */
 export function consentPage(action: string, d: ConsentDetails): string {
   const who = d.clientName ?? d.clientId;
-  const scopes = d.scopes.length
-    ? `<ul class="scopes">${d.scopes.map((s) => `<li>${e(s)}</li>`).join('')}</ul>`
-    : '<span>No specific scope</span>';
   return layout(
     `Allow ${who}?`,
     `<h1 tabindex="-1" autofocus>Allow ${e(who)} to connect?</h1>
 <p>Only continue if your device shows the code <strong>${e(d.userCode)}</strong>.</p>
 <dl>
-<dt>Application</dt><dd>${e(who)}${d.clientName ? ` <span class="hint">(${e(d.clientId)})</span>` : ''}</dd>
-<dt>Access requested</dt><dd>${scopes}</dd>
+${requestRows(d, d.scopes)}
 </dl>
 <form method="post" action="${e(action)}">
 <input type="hidden" name="user_code" value="${e(d.userCode)}">
-<div class="actions">
-<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
-<button type="submit" name="decision" value="approve" class="primary">Approve</button>
-</div>
+${DECISION_BUTTONS}
 </form>`,
   );
 }
