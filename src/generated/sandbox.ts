@@ -587,7 +587,7 @@ export interface components {
         ScenarioList: {
             scenarios: components["schemas"]["Scenario"][];
         };
-        /** @description One scenario; exactly one of `response`, `sequence` and `device` is present. */
+        /** @description One scenario; exactly one of `response`, `sequence`, `device` and `authorization` is present. */
         Scenario: {
             name: string;
             description: string;
@@ -608,6 +608,14 @@ export interface components {
                 /** @enum {string} */
                 decision: "approve" | "deny";
                 afterPolls: number;
+            };
+            /** @description Decides the authorization endpoint's answer to pushed requests selected with the scenario on POST /par: the user's decision, or an authorization error (RFC 6749 §4.1.2.1). */
+            authorization?: {
+                /** @enum {string} */
+                decision?: "approve" | "deny";
+                /** @enum {string} */
+                error?: "invalid_request" | "unauthorized_client" | "access_denied" | "unsupported_response_type" | "invalid_scope" | "server_error" | "temporarily_unavailable";
+                description?: string;
             };
             sequence?: {
                 steps: components["schemas"]["ScenarioStep"][];

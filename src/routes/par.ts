@@ -3,7 +3,9 @@
  * client-request pipeline (oauth/client-request.ts): the client authenticates as at the token
  * endpoint and must be registered for the authorization_code grant. The request's own rules
  * follow (FAPI 2: PKCE with S256, an exactly registered redirect_uri, the registered scopes); the
- * answer is a single-use request_uri for the authorization endpoint.
+ * answer is a single-use request_uri for the authorization endpoint. An authorization scenario
+ * (x-sandbox-scenario or a match rule) is stored with the request: it decides the authorization
+ * endpoint's answer.
  */
 import type { SandboxConfig } from '../oauth/services.js';
 import type { components } from '../generated/sandbox.js';
@@ -15,6 +17,7 @@ import { jsonResponse } from '../http/responses.js';
 import { clientRequestHandler, type ClientEndpoint } from '../oauth/client-request.js';
 import type { RegisteredClient } from '../clients/registry.js';
 import type { PushedRequest } from '../state/index.js';
+import { isAuthorizationScenario } from '../scenarios/model.js';
 
 type PushedAuthorizationResponse = components['schemas']['PushedAuthorizationResponse'];
 
@@ -37,19 +40,20 @@ export function parEndpoint(config: SandboxConfig): ClientEndpoint {
   const { state: { pushedRequests }, clock } = config;
   const lifetime = config.flow.parLifetimeSeconds;
   return {
-    scenarios: 'response',
+    scenarios: 'authorization',
     responses: config.ownScenarios['/par'],
     // The token request's field rules apply to what the two share: client_id, scope, the assertion, redirect_uri.
     ruledFields: withoutGrantFields,
     registeredGrant: () => 'authorization_code',
     // RFC 9126 §2: the assertion's aud may be the issuer or this endpoint.
     audiences: (e) => [e.parEndpoint, ...(e.mtlsParEndpoint ? [e.mtlsParEndpoint] : [])],
-    async handle({ input, client, interactionId, refuse }) {
+    async handle({ input, client, scenario, interactionId, refuse }) {
       const request = pushedRequest(input.fields, client.registration);
       if ('error' in request) return refuse(request);
       const scope = grantedScope(client.registration, input.scope);
       if ('error' in scope) return refuse(scope);
-      const { requestUri } = await pushedRequests.push({ ...request, scope: scope.scope }, lifetime, clock.now());
+      const preset = scenario && isAuthorizationScenario(scenario) ? { preset: { scenario: scenario.name, answer: scenario.authorization } } : {};
+      const { requestUri } = await pushedRequests.push({ ...request, scope: scope.scope, ...preset }, lifetime, clock.now());
       const body: PushedAuthorizationResponse = { request_uri: requestUri, expires_in: lifetime };
       return jsonResponse(201, body, interactionId, { 'cache-control': 'no-store' });
     },
