@@ -1,8 +1,8 @@
 /**
  * Decides whether a request asks for a scenario, and which, for every endpoint: the
- * x-sandbox-scenario header first, then (for response scenarios) Prefer (code/example of the
- * contract), then the scenarios' match rules. The endpoint says which kind of scenario it takes;
- * a selection that names something that does not exist, or a scenario of the other kind, is
+ * x-sandbox-scenario header first, then (where response scenarios are taken) Prefer (code/example
+ * of the contract), then the scenarios' match rules. The endpoint says which kinds of scenario it
+ * takes; a selection that names something that does not exist, or a scenario of another kind, is
  * answered with the list of what does.
  */
 import type { ResponsesContract } from '../contract/document.js';
