@@ -255,7 +255,11 @@ describe('authorization scenarios: POST /par selects how GET /authorize answers'
     const app = pageApp();
     const res = await push(app, {}, { 'x-sandbox-scenario': 'authorize-deny' });
     const uri = ((await res.json()) as { request_uri: string }).request_uri;
-    expect((await authorize(app, uri)).status).toBe(303);
+    const answered = await authorize(app, uri);
+    expect(answered.status).toBe(303);
+    // The journal names the scenario that answered, and the answer is no refusal.
+    const entry = (await app.config.state.journal.list()).findLast((e) => e.interactionId === answered.headers.get('x-fapi-interaction-id'));
+    expect(entry).toMatchObject({ scenario: 'authorize-deny', refusal: null });
     await refusedWith(app, await authorize(app, uri), 410, null, 'authorize.request_uri.used');
   });
 
