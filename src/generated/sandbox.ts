@@ -97,7 +97,11 @@ export interface paths {
          *
          *     `x-sandbox-scenario` may name a scenario of `endpoint: /par`, and `Prefer` selects a status
          *     and example of this operation, as at the token endpoint. `invalid_client` is a 400, as
-         *     the provider answers it at the token endpoint.
+         *     the provider answers it at the token endpoint. `x-sandbox-scenario` (or a match rule) may
+         *     also select an authorization scenario (`authorization:` in a scenario file, e.g.
+         *     `authorize-deny`, `authorize-server-error`): the request is checked and answered 201 as
+         *     always, and stored with the scenario, which decides `GET /authorize`'s answer for its
+         *     `request_uri`.
          */
         post: operations["pushAuthorizationRequest"];
         delete?: never;
@@ -119,7 +123,10 @@ export interface paths {
          * @description Takes the `request_uri` once and shows the consent page: the client, the scopes and where
          *     the answer goes, with Approve and Deny (no JavaScript needed; the page sets a
          *     `SameSite=Strict`, `HttpOnly` cookie with the consent's CSRF token). With `--consent auto`
-         *     it approves at once and redirects (303) as an approval does. An error that cannot go to
+         *     it approves at once and redirects (303) as an approval does. A request pushed with an
+         *     authorization scenario is answered at once (303), whatever `--consent` says, as the
+         *     scenario says: approved with the code, denied with `error=access_denied`, or with the
+         *     scenario's error (RFC 6749 §4.1.2.1) and `error_description`. An error that cannot go to
          *     the client (RFC 6749 §4.1.2.1: no client_id or an unknown one, no request_uri, an
          *     unknown, expired, used or another client's request_uri) is an HTML page.
          */
@@ -594,7 +601,7 @@ export interface components {
         ScenarioList: {
             scenarios: components["schemas"]["Scenario"][];
         };
-        /** @description One scenario; exactly one of `response`, `sequence` and `device` is present. */
+        /** @description One scenario; exactly one of `response`, `sequence`, `device` and `authorization` is present. */
         Scenario: {
             name: string;
             description: string;
@@ -615,6 +622,14 @@ export interface components {
                 /** @enum {string} */
                 decision: "approve" | "deny";
                 afterPolls: number;
+            };
+            /** @description Decides the authorization endpoint's answer to pushed requests selected with the scenario on POST /par: the user's decision, or an authorization error (RFC 6749 §4.1.2.1). */
+            authorization?: {
+                /** @enum {string} */
+                decision?: "approve" | "deny";
+                /** @enum {string} */
+                error?: "invalid_request" | "unauthorized_client" | "access_denied" | "unsupported_response_type" | "invalid_scope" | "server_error" | "temporarily_unavailable";
+                description?: string;
             };
             sequence?: {
                 steps: components["schemas"]["ScenarioStep"][];
@@ -987,7 +1002,9 @@ export interface components {
         };
         /**
          * @description The authorization response (RFC 6749 §4.1.2): the browser goes to the redirect_uri with
-         *     `code` (or `error=access_denied`), `state` when one was pushed, and `iss` (RFC 9207).
+         *     `code`, or `error` and `error_description` (RFC 6749 §4.1.2.1: `access_denied` when the user
+         *     denies; an authorization scenario's error, e.g. `server_error`, `temporarily_unavailable`),
+         *     `state` when one was pushed, and `iss` (RFC 9207).
          */
         AuthorizationRedirect: {
             headers: {

@@ -24,7 +24,7 @@ import type { Profile } from './profiles.js';
 import { verifyDpopProof, type DpopVerdict } from '../clients/dpop.js';
 import { clientCertificate } from '../clients/request-certificate.js';
 import { answerScenario } from '../scenarios/answer.js';
-import { isResponseScenario, type DeviceScenario } from '../scenarios/model.js';
+import { isResponseScenario, type AuthorizationScenario, type DeviceScenario } from '../scenarios/model.js';
 import { selectScenario, type ResponseScenarios, type ScenarioCatalogs, type ScenarioKind } from '../scenarios/select.js';
 
 /** Who a forced 200 is issued to when the request names no client: scenarios do not authenticate. */
@@ -44,8 +44,8 @@ export interface ClientRequest {
    * certificate's x5t#S256, a valid DPoP proof's jkt.
    */
   confirmation: Confirmation;
-  /** The device scenario the request selected, on an endpoint that takes device scenarios. */
-  scenario?: DeviceScenario;
+  /** The scenario the request selected for the handler to act on: a device scenario, or at POST /par an authorization scenario. */
+  scenario?: DeviceScenario | AuthorizationScenario;
   /** How this endpoint's answers look (the error shape, each status's headers). */
   style: AnswerStyle;
   /** Answers a refusal as a token error, its code noted for the journal and the log line. */
@@ -56,7 +56,7 @@ export interface ClientRequest {
 export interface ClientEndpoint {
   /**
    * The kind of scenario it takes: a response scenario answers the request before any check; a
-   * device scenario is handed to the handler, after every check, to act on.
+   * device or authorization scenario is handed to the handler, after every check, to act on.
    */
   readonly scenarios: ScenarioKind;
   /** How its answers look: the token contract's (POST /token); when absent, openapi/sandbox.yaml's own. */
@@ -112,7 +112,7 @@ export type ClientRequestHandler = (request: Request, interactionId: string, exc
 
 export function clientRequestHandler(config: SandboxConfig, endpoint: ClientEndpoint): ClientRequestHandler {
   const { issuer, authenticator, state, rateLimit, clock } = config;
-  const catalogs: ScenarioCatalogs = { response: endpoint.responses?.catalog ?? config.catalog, device: config.deviceCatalog };
+  const catalogs: ScenarioCatalogs = { response: endpoint.responses?.catalog ?? config.catalog, device: config.deviceCatalog, authorization: config.authorizationCatalog };
   return async (request, interactionId, exchange) => {
     const { headers } = request;
     const { notes } = exchange;

@@ -15,7 +15,7 @@ import type { Profile } from './profiles.js';
 import type { DpopRules } from '../clients/dpop.js';
 import type { ScenarioCatalog } from '../scenarios/catalog.js';
 import type { ResponseScenarios } from '../scenarios/select.js';
-import type { DeviceScenario, OwnScenarioEndpoint, ResponseScenario } from '../scenarios/model.js';
+import type { AuthorizationScenario, DeviceScenario, OwnScenarioEndpoint, ResponseScenario } from '../scenarios/model.js';
 import type { Clock, RateLimit, SandboxState } from '../state/index.js';
 import type { TokenIssuer } from '../tokens/access-token.js';
 import type { ReportRules } from '../report/rules.js';
@@ -51,6 +51,8 @@ export interface SandboxConfig {
   ownScenarios: Readonly<Record<OwnScenarioEndpoint, ResponseScenarios>>;
   /** Scenarios that decide device authorizations. */
   deviceCatalog: ScenarioCatalog<DeviceScenario>;
+  /** Scenarios that POST /par stores with the pushed request, to decide the authorization endpoint's answer. */
+  authorizationCatalog: ScenarioCatalog<AuthorizationScenario>;
   device: { intervalSeconds: number; lifetimeSeconds: number };
   /** The authorization code flow: PAR, consent, codes, refresh tokens. */
   flow: FlowSettings;

@@ -24,7 +24,7 @@ type ErrorList = components['schemas']['ErrorList'];
 type DeviceDecision = (userCode: string, interactionId: string) => Promise<Response>;
 
 export function adminRoutes(
-  { state, catalog, ownScenarios, deviceCatalog, report }: SandboxConfig,
+  { state, catalog, ownScenarios, deviceCatalog, authorizationCatalog, report }: SandboxConfig,
   token: string | undefined,
   devices: { approve: DeviceDecision; deny: DeviceDecision },
 ): Hono<ObservedEnv> {
@@ -63,7 +63,7 @@ export function adminRoutes(
     return new Response(junitXml(found), { headers: { 'content-type': 'application/xml; charset=utf-8', [INTERACTION_ID]: id } });
   });
   api.get('/scenarios', (c) =>
-    ok(c.req.header('accept'), { scenarios: [...catalog.scenarios, ...Object.values(ownScenarios).flatMap((s) => s.catalog.scenarios), ...deviceCatalog.scenarios].map(view) }, c.get('interactionId')),
+    ok(c.req.header('accept'), { scenarios: [...catalog.scenarios, ...Object.values(ownScenarios).flatMap((s) => s.catalog.scenarios), ...deviceCatalog.scenarios, ...authorizationCatalog.scenarios].map(view) }, c.get('interactionId')),
   );
   api.post('/devices/:userCode/approve', (c) => devices.approve(c.req.param('userCode'), c.get('interactionId')));
   api.post('/devices/:userCode/deny', (c) => devices.deny(c.req.param('userCode'), c.get('interactionId')));
@@ -98,6 +98,7 @@ function reportQuery(query: Record<string, string>): ReportQuery | { errors: str
 function view(s: Scenario): ScenarioView {
   const common = { name: s.name, description: s.description, source: s.source, match: s.match };
   if (s.device !== undefined) return { ...common, device: s.device };
+  if (s.authorization !== undefined) return { ...common, authorization: s.authorization };
   const answering = s.endpoint === undefined || s.endpoint === '/token' ? common : { ...common, endpoint: s.endpoint };
   if (s.sequence === undefined) return { ...answering, response: s.response };
   const { steps, loop = false, key = DEFAULT_KEY } = s.sequence;

@@ -2,7 +2,9 @@
  * The authorization endpoint (RFC 6749 §3.1, §4.1) for pushed requests only (RFC 9126 §4): GET
  * /authorize?client_id=…&request_uri=… takes the request_uri once and shows the consent page (or,
  * with --consent auto, approves at once); POST /authorize records the user's decision and sends
- * the browser to the redirect_uri with the code or access_denied, state and iss (RFC 9207).
+ * the browser to the redirect_uri with the code or access_denied, state and iss (RFC 9207). A
+ * pushed request stored with an authorization scenario is answered at once, as the scenario says
+ * (the decision or an error of RFC 6749 §4.1.2.1), whatever the consent mode.
  *
  * The decision grants access, so it is protected from cross-site requests: the form carries the
  * consent's CSRF token, and the browser that was shown the page holds it in a SameSite=Strict,
@@ -15,11 +17,12 @@ import { endpointsFor } from '../oauth/endpoints.js';
 import { readBody } from '../http/body.js';
 import type { Transport } from '../http/exchange.js';
 import { isFormContentType } from '../http/form.js';
-import type { RefusalCode, RefusalNotes } from '../http/refusal.js';
-import { INTERACTION_ID } from '../http/responses.js';
+import type { RefusalCode } from '../http/refusal.js';
+import type { RequestNotes } from '../http/exchange.js';
+import { errorText, INTERACTION_ID } from '../http/responses.js';
 import { authorizationConsentPage, authorizationErrorPage } from '../pages/consent.js';
 import { PAGE_HEADERS, pageHeadersRedirectingTo } from '../pages/html.js';
-import { CONSENT_LIFETIME_MS, type PendingConsent, type PushedRequest } from '../state/pushed-requests.js';
+import { CONSENT_LIFETIME_MS, type AuthorizationAnswer, type PendingConsent, type PresetAuthorization, type PushedRequest } from '../state/pushed-requests.js';
 
 /** The cookie that holds one consent's CSRF token in the browser it was shown to. */
 const cookieName = (consentId: string) => `sandbox-consent-${consentId}`;
@@ -41,19 +44,26 @@ interface Failure {
 const failure = (status: number, code: RefusalCode, problem: string): Failure => ({ status, code, problem });
 const CSRF_FAILURE = failure(403, 'consent.csrf', 'This form was not sent from the consent page this browser was shown.');
 
+/** The error and error_description of an answer that grants nothing, or undefined for an approval. */
+function errorOf(answer: AuthorizationAnswer, preset: PresetAuthorization | undefined): { error: string; description: string } | undefined {
+  if ('error' in answer) return { error: answer.error, description: answer.description ?? `the sandbox scenario ${preset?.scenario} answers ${answer.error}` };
+  return answer.decision === 'deny' ? { error: 'access_denied', description: 'the user denied the request' } : undefined;
+}
+
 export function authorizationHandlers(config: SandboxConfig, path: string) {
   const { state: { pushedRequests, codes }, clock, clients } = config;
   const { consent: mode, codeLifetimeSeconds } = config.flow;
 
-  function errorPage(notes: RefusalNotes, f: Failure, interactionId: string): Response {
+  function errorPage(notes: RequestNotes, f: Failure, interactionId: string): Response {
     notes.refusal = f.code;
     return new Response(authorizationErrorPage(f.problem), { status: f.status, headers: { ...PAGE_HEADERS, [INTERACTION_ID]: interactionId } });
   }
 
   /** 303 to the redirect_uri with the answer (RFC 6749 §4.1.2, §4.1.2.1), state and iss (RFC 9207). */
-  async function answer(request: Request, pushed: PushedRequest, approved: boolean, interactionId: string, extra: Record<string, string> = {}): Promise<Response> {
+  async function answer(request: Request, pushed: PushedRequest, given: AuthorizationAnswer, interactionId: string, extra: Record<string, string> = {}): Promise<Response> {
     const target = new URL(pushed.redirectUri);
-    if (approved) {
+    const refused = errorOf(given, pushed.preset);
+    if (refused === undefined) {
       const { code } = await codes.issue(
         { clientId: pushed.clientId, redirectUri: pushed.redirectUri, scope: pushed.scope, codeChallenge: pushed.codeChallenge, dpopJkt: pushed.dpopJkt },
         codeLifetimeSeconds,
@@ -61,8 +71,8 @@ export function authorizationHandlers(config: SandboxConfig, path: string) {
       );
       target.searchParams.set('code', code);
     } else {
-      target.searchParams.set('error', 'access_denied');
-      target.searchParams.set('error_description', 'the user denied the request');
+      target.searchParams.set('error', refused.error);
+      target.searchParams.set('error_description', errorText(refused.description));
     }
     if (pushed.state !== undefined) target.searchParams.set('state', pushed.state);
     target.searchParams.set('iss', endpointsFor(request.url, config).issuer);
@@ -125,16 +135,18 @@ export function authorizationHandlers(config: SandboxConfig, path: string) {
   }
 
   return {
-    async show(request: Request, interactionId: string, notes: RefusalNotes): Promise<Response> {
+    async show(request: Request, interactionId: string, notes: RequestNotes): Promise<Response> {
       const opened = await open(new URL(request.url).searchParams);
       if (!opened.ok) return errorPage(notes, opened, interactionId);
-      if (mode === 'page') return consentPage(opened.consent, interactionId);
+      const { preset } = opened.consent.request;
+      if (preset) notes.scenario = preset.scenario;
+      if (!preset && mode === 'page') return consentPage(opened.consent, interactionId);
       const taken = await take(opened.consent.consentId, opened.consent.csrfToken);
       if ('code' in taken) return errorPage(notes, taken, interactionId);
-      return answer(request, taken, true, interactionId);
+      return answer(request, taken, preset?.answer ?? { decision: 'approve' }, interactionId);
     },
 
-    async decide(request: Request, interactionId: string, notes: RefusalNotes, transport: Transport | undefined): Promise<Response> {
+    async decide(request: Request, interactionId: string, notes: RequestNotes, transport: Transport | undefined): Promise<Response> {
       const body = await readBody(request, config.maxBodyBytes, transport);
       if (!body.ok) return errorPage(notes, failure(400, body.code, `The form could not be read: ${body.description}.`), interactionId);
       const fields = new URLSearchParams(isFormContentType(request.headers.get('content-type')) ? body.text : '');
@@ -146,7 +158,7 @@ export function authorizationHandlers(config: SandboxConfig, path: string) {
       const taken = await take(consentId, csrf);
       if ('code' in taken) return errorPage(notes, taken, interactionId);
       const clearCookie = `${cookieName(consentId)}=; Path=${path}; Max-Age=0; HttpOnly; SameSite=Strict`;
-      return answer(request, taken, choice === 'approve', interactionId, { 'set-cookie': clearCookie });
+      return answer(request, taken, { decision: choice }, interactionId, { 'set-cookie': clearCookie });
     },
   };
 }

@@ -12,6 +12,7 @@ import { grantedScope } from '../grants/scope.js';
 import { jsonResponse } from '../http/responses.js';
 import { clientRequestHandler, type ClientEndpoint } from '../oauth/client-request.js';
 import { displayUserCode } from '../state/device-codes.js';
+import { isDeviceScenario } from '../scenarios/model.js';
 
 type DeviceAuthorizationBody = components['schemas']['DeviceAuthorization'];
 
@@ -33,7 +34,7 @@ export function deviceAuthorizationEndpoint(config: SandboxConfig): ClientEndpoi
           clientId: client.clientId,
           scope: scope.scope,
           intervalSeconds,
-          auto: scenario && { decision: scenario.device.decision === 'approve' ? 'approved' : 'denied', afterPolls: scenario.device.afterPolls },
+          auto: scenario && isDeviceScenario(scenario) ? { decision: scenario.device.decision === 'approve' ? 'approved' : 'denied', afterPolls: scenario.device.afterPolls } : undefined,
         },
         lifetimeSeconds,
         clock.now(),

@@ -5,7 +5,8 @@
  * follow (FAPI 2: PKCE with S256, an exactly registered redirect_uri, the registered scopes), and
  * the DPoP key the code is to be bound to: dpop_jkt, or the key of a DPoP proof sent here, which
  * must be the same when both are (RFC 9449 §10.1). The answer is a single-use request_uri for
- * the authorization endpoint.
+ * the authorization endpoint. An authorization scenario (x-sandbox-scenario or a match rule) is
+ * stored with the request: it decides the authorization endpoint's answer.
  */
 import type { SandboxConfig } from '../oauth/services.js';
 import type { components } from '../generated/sandbox.js';
@@ -17,6 +18,7 @@ import { jsonResponse } from '../http/responses.js';
 import { clientRequestHandler, type ClientEndpoint } from '../oauth/client-request.js';
 import type { RegisteredClient } from '../clients/registry.js';
 import type { PushedRequest } from '../state/index.js';
+import { isAuthorizationScenario } from '../scenarios/model.js';
 
 type PushedAuthorizationResponse = components['schemas']['PushedAuthorizationResponse'];
 
@@ -57,7 +59,7 @@ export function parEndpoint(config: SandboxConfig): ClientEndpoint {
   const { state: { pushedRequests }, clock } = config;
   const lifetime = config.flow.parLifetimeSeconds;
   return {
-    scenarios: 'response',
+    scenarios: 'authorization',
     responses: config.ownScenarios['/par'],
     // The token request's field rules apply to what the two share: client_id, scope, the assertion, redirect_uri.
     ruledFields: withoutGrantFields,
@@ -66,12 +68,13 @@ export function parEndpoint(config: SandboxConfig): ClientEndpoint {
     audiences: (e) => [e.parEndpoint, ...(e.mtlsParEndpoint ? [e.mtlsParEndpoint] : [])],
     // RFC 9449 §10.1: a DPoP proof here binds the code to its key.
     dpopUrls: (e) => [e.parEndpoint, ...(e.mtlsParEndpoint ? [e.mtlsParEndpoint] : [])],
-    async handle({ input, client, confirmation, interactionId, refuse }) {
+    async handle({ input, client, confirmation, scenario, interactionId, refuse }) {
       const request = pushedRequest(input.fields, client.registration, confirmation.jkt);
       if ('error' in request) return refuse(request);
       const scope = grantedScope(client.registration, input.scope);
       if ('error' in scope) return refuse(scope);
-      const { requestUri } = await pushedRequests.push({ ...request, scope: scope.scope }, lifetime, clock.now());
+      const preset = scenario && isAuthorizationScenario(scenario) ? { preset: { scenario: scenario.name, answer: scenario.authorization } } : {};
+      const { requestUri } = await pushedRequests.push({ ...request, scope: scope.scope, ...preset }, lifetime, clock.now());
       const body: PushedAuthorizationResponse = { request_uri: requestUri, expires_in: lifetime };
       return jsonResponse(201, body, interactionId, { 'cache-control': 'no-store' });
     },

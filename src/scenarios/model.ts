@@ -1,4 +1,5 @@
 /** What a scenario is, once loaded and checked against the contract. */
+import type { AuthorizationAnswer } from '../state/index.js';
 
 /** Milliseconds, or a range drawn from at random (repeatably when seeded). */
 export type Delay = number | { min: number; max: number; seed?: number };
@@ -92,17 +93,24 @@ export type ResponseScenario = ScenarioBase & {
   /** Default: POST /token. */
   endpoint?: ScenarioEndpoint;
 } & (
-    | { response: ScenarioStep; sequence?: undefined; device?: undefined }
-    | { sequence: ScenarioSequence; response?: undefined; device?: undefined }
+    | { response: ScenarioStep; sequence?: undefined; device?: undefined; authorization?: undefined }
+    | { sequence: ScenarioSequence; response?: undefined; device?: undefined; authorization?: undefined }
   );
 
 /** POST /device/auth attaches `device` to the device code it issues. */
-export type DeviceScenario = ScenarioBase & { device: DeviceBehaviour; response?: undefined; sequence?: undefined };
+export type DeviceScenario = ScenarioBase & { device: DeviceBehaviour; response?: undefined; sequence?: undefined; authorization?: undefined };
 
-export type Scenario = ResponseScenario | DeviceScenario;
+/**
+ * POST /par stores `authorization` with the pushed request, and GET /authorize for its
+ * request_uri answers with it, without the consent page.
+ */
+export type AuthorizationScenario = ScenarioBase & { authorization: AuthorizationAnswer; response?: undefined; sequence?: undefined; device?: undefined };
 
-export const isResponseScenario = (s: Scenario): s is ResponseScenario => s.device === undefined;
+export type Scenario = ResponseScenario | DeviceScenario | AuthorizationScenario;
+
+export const isResponseScenario = (s: Scenario): s is ResponseScenario => s.device === undefined && s.authorization === undefined;
 export const isDeviceScenario = (s: Scenario): s is DeviceScenario => s.device !== undefined;
+export const isAuthorizationScenario = (s: Scenario): s is AuthorizationScenario => s.authorization !== undefined;
 /** The response scenarios of `endpoint`. */
 export const answersAt = (endpoint: ScenarioEndpoint) => (s: Scenario): s is ResponseScenario =>
   isResponseScenario(s) && (s.endpoint ?? '/token') === endpoint;

@@ -133,7 +133,7 @@ async function serve(app: SandboxApp, listeners: Listeners, host: string, option
     url: `http://${shown}:${port}`,
     port,
     ...(tlsPort === undefined ? {} : { mtlsUrl: `https://${shown}:${tlsPort}`, tlsPort }),
-    scenarios: [...app.config.catalog.names, ...Object.values(app.config.ownScenarios).flatMap((s) => s.catalog.names), ...app.config.deviceCatalog.names],
+    scenarios: [...app.config.catalog.names, ...Object.values(app.config.ownScenarios).flatMap((s) => s.catalog.names), ...app.config.deviceCatalog.names, ...app.config.authorizationCatalog.names],
     close: async () => {
       watcher?.close();
       await Promise.all([closeServer(http), ...(https ? [closeServer(https)] : [])]);

@@ -11,7 +11,7 @@ import { loadScenarioContracts, loadTokenContract } from './contract-file.js';
 import { parseAllowedHosts } from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
 import { ScenarioCatalog } from '../scenarios/catalog.js';
-import { answersAt, byOwnEndpoint, isDeviceScenario, type Scenario } from '../scenarios/model.js';
+import { answersAt, byOwnEndpoint, isAuthorizationScenario, isDeviceScenario, type Scenario } from '../scenarios/model.js';
 import { systemClock, type Clock } from '../state/clock.js';
 import { memoryState } from '../state/index.js';
 import { jwtTokenIssuer, type TokenIssuer } from '../tokens/access-token.js';
@@ -226,6 +226,7 @@ export function resolveConfig(options: SandboxOptions = {}, shared?: SharedResou
     catalog: new ScenarioCatalog(scenarios.filter(answersAt('/token'))),
     ownScenarios: byOwnEndpoint((e) => ({ catalog: new ScenarioCatalog(scenarios.filter(answersAt(e))), contract: contracts[e] })),
     deviceCatalog: new ScenarioCatalog(scenarios.filter(isDeviceScenario)),
+    authorizationCatalog: new ScenarioCatalog(scenarios.filter(isAuthorizationScenario)),
     device: {
       intervalSeconds: wholeNumber('deviceIntervalSeconds', options.deviceIntervalSeconds, DEFAULTS.deviceIntervalSeconds),
       lifetimeSeconds: wholeNumber('deviceCodeLifetimeSeconds', options.deviceCodeLifetimeSeconds, DEFAULTS.deviceCodeLifetimeSeconds, 1),

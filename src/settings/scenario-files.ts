@@ -11,6 +11,7 @@ import type { ResponseContract, ResponsesContract } from '../contract/document.j
 import { compileSchema, type Check } from '../contract/schema.js';
 import { ERROR_TEXT, INTERACTION_ID, type AccessTokenBody } from '../http/responses.js';
 import { changeToken } from '../scenarios/render.js';
+import type { AuthorizationAnswer } from '../state/index.js';
 import type { Delay, Fault, Scenario, ScenarioEndpoint, ScenarioResponse, ScenarioStep, SequenceKey } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
 import { shippedFile } from '../shipped/files.js';
@@ -92,6 +93,7 @@ interface RawScenario {
   response?: RawStep;
   sequence?: { steps: RawStep[]; loop?: boolean; key?: { form?: string; header?: string } };
   device?: { decision: 'approve' | 'deny'; afterPolls?: number };
+  authorization?: AuthorizationAnswer;
 }
 
 function lowerKeys(map: Record<string, string> | undefined): Record<string, string> | undefined {
@@ -107,6 +109,7 @@ function toScenario(file: string, base: string, raw: RawScenario, contracts: Sce
     source: file,
     match: raw.match && { form: raw.match.form, headers: lowerKeys(raw.match.headers) },
   };
+  if (raw.authorization !== undefined) return { ...common, authorization: toAuthorization(file, at, raw) };
   const given = (['response', 'sequence', 'device'] as const).filter((k) => raw[k] !== undefined);
   if (given.length > 1) throw new ConfigError(file, base || '(top level)', `give one of response, sequence and device, not ${given.join(' and ')}`);
   if (raw.device !== undefined) {
@@ -126,6 +129,23 @@ function toScenario(file: string, base: string, raw: RawScenario, contracts: Sce
       key: toSequenceKey(file, at('sequence.key'), key),
     },
   };
+}
+
+/** An authorization scenario is selected on POST /par and answers at GET /authorize: it has no answer of its own. */
+function toAuthorization(file: string, at: (path: string) => string, raw: RawScenario): AuthorizationAnswer {
+  const extra = (['endpoint', 'response', 'sequence', 'device'] as const).find((k) => raw[k] !== undefined);
+  if (extra) {
+    throw new ConfigError(file, at(extra), `an authorization scenario is selected on POST /par and decides GET /authorize's answer, so it takes no ${extra}`);
+  }
+  const answer = raw.authorization!;
+  if ('decision' in answer) {
+    const extra = (['error', 'description'] as const).find((k) => k in answer);
+    if (extra) throw new ConfigError(file, at(`authorization.${extra}`), 'give either decision or error, not both');
+  }
+  if ('error' in answer && answer.description !== undefined && !ERROR_TEXT.test(answer.description)) {
+    throw new ConfigError(file, at('authorization.description'), 'holds a character RFC 6749 §5.2 does not allow in error_description (only printable ASCII without " and \\)');
+  }
+  return answer;
 }
 
 function toSequenceKey(file: string, where: string, key: { form?: string; header?: string } | undefined): SequenceKey | undefined {

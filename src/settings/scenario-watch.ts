@@ -7,7 +7,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { answersAt, byOwnEndpoint, isDeviceScenario, OWN_SCENARIO_ENDPOINTS, type Scenario } from '../scenarios/model.js';
+import { answersAt, byOwnEndpoint, isAuthorizationScenario, isDeviceScenario, OWN_SCENARIO_ENDPOINTS, type Scenario } from '../scenarios/model.js';
 import { ConfigError } from './errors.js';
 import type { SandboxConfig } from '../oauth/services.js';
 import { loadTokenContract } from './contract-file.js';
@@ -25,7 +25,7 @@ const located = (err: unknown) =>
 
 /** Watches what `config` was loaded from: its scenarios folder, if any, and its --contract file, if any. */
 export function watchConfigFiles(config: SandboxConfig): Watcher | undefined {
-  const { contract: holder, scenariosDir: dir, catalog, ownScenarios, deviceCatalog, logger } = config;
+  const { contract: holder, scenariosDir: dir, catalog, ownScenarios, deviceCatalog, authorizationCatalog, logger } = config;
   const file = holder.file;
   if (dir === undefined && file === undefined) return undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -58,6 +58,7 @@ export function watchConfigFiles(config: SandboxConfig): Watcher | undefined {
       catalog.replace(scenarios.filter(answersAt('/token')));
       for (const e of OWN_SCENARIO_ENDPOINTS) ownScenarios[e].catalog.replace(scenarios.filter(answersAt(e)));
       deviceCatalog.replace(scenarios.filter(isDeviceScenario));
+      authorizationCatalog.replace(scenarios.filter(isAuthorizationScenario));
     }
     if (changed.contract) logger({ level: 'info', msg: 'contract reloaded', file });
     if (scenarios && (changed.scenarios || changed.contract)) logger({ level: 'info', msg: 'scenarios reloaded', dir, count: scenarios.length });

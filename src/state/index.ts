@@ -32,7 +32,7 @@ export type { AuthorizationCodeStore, CodeGrant, CodeRedemption } from './author
 export type { Clock } from './clock.js';
 export type { DeviceCodeStore } from './device-codes.js';
 export type { Journal, JournalEntry } from './journal.js';
-export type { PendingConsent, PushedRequest, PushedRequestStore } from './pushed-requests.js';
+export type { AuthorizationAnswer, AuthorizationError, PendingConsent, PresetAuthorization, PushedRequest, PushedRequestStore } from './pushed-requests.js';
 export type { RateBuckets, RateLimit } from './rate-buckets.js';
 export type { Confirmation, RefreshGrant, RefreshTokenStore } from './refresh-tokens.js';
 export type { ReplayStore } from './replay-store.js';

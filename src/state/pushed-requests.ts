@@ -17,6 +17,23 @@ export interface PushedRequest {
   codeChallenge: string;
   /** RFC 9449 §10: the RFC 7638 thumbprint of the DPoP key the code is bound to (dpop_jkt, or the key of a proof sent to /par). */
   dpopJkt?: string;
+  /** The authorization endpoint's answer, fixed when an authorization scenario selected it: no consent is asked. */
+  preset?: PresetAuthorization;
+}
+
+/** RFC 6749 §4.1.2.1: the error codes of an authorization response. */
+export const AUTHORIZATION_ERRORS = [
+  'invalid_request', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope', 'server_error', 'temporarily_unavailable',
+] as const;
+export type AuthorizationError = (typeof AUTHORIZATION_ERRORS)[number];
+
+/** How the authorization endpoint answers by itself: the user's decision, or an error. */
+export type AuthorizationAnswer = { decision: 'approve' | 'deny' } | { error: AuthorizationError; description?: string };
+
+export interface PresetAuthorization {
+  /** The scenario that fixed it, for the journal. */
+  scenario: string;
+  answer: AuthorizationAnswer;
 }
 
 /** RFC 9126 §2.2: the request_uri is a URN of this prefix and an unguessable reference. */

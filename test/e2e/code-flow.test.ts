@@ -3,7 +3,8 @@
  * the request (PAR), the authorization endpoint approves at once (--consent auto), the redirect
  * is followed into authorizationCodeGrant with PKCE, then refreshTokenGrant, tokenIntrospection
  * and tokenRevocation; the tokens verify against the JWKS. The same flow over mutual TLS binds
- * every token to the certificate.
+ * every token to the certificate. An authorization scenario pushed with the request makes the
+ * redirect carry an error, which openid-client raises as the authorization response's error.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -81,6 +82,32 @@ describe('openid-client, the authorization code flow with PAR and PKCE', () => {
     await expect(client.authorizationCodeGrant(config, redirected, { pkceCodeVerifier: verifier, expectedState: state })).rejects.toMatchObject({
       error: 'invalid_grant',
     });
+  });
+});
+
+describe('openid-client, an authorization scenario selected on PAR', () => {
+  /** The code client, its pushed requests sent with x-sandbox-scenario: `scenario`. */
+  async function scenarioClient(scenario: string): Promise<client.Configuration> {
+    const config = await codeClient();
+    config[client.customFetch] = (url, options) => {
+      const headers = new Headers(options.headers);
+      if (new URL(url).pathname === '/par') headers.set('x-sandbox-scenario', scenario);
+      return fetch(url, { ...options, headers } as RequestInit);
+    };
+    return config;
+  }
+
+  it.each([
+    ['authorize-temporarily-unavailable', 'temporarily_unavailable', 'the authorization server is under maintenance'],
+    ['authorize-deny', 'access_denied', 'the user denied the request'],
+  ])('%s: authorizationCodeGrant raises the redirect error %s, its state and iss accepted', async (scenario, error, description) => {
+    const config = await scenarioClient(scenario);
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const redirected = await authorize(config, verifier, state);
+    const raised = client.authorizationCodeGrant(config, redirected, { pkceCodeVerifier: verifier, expectedState: state });
+    await expect(raised).rejects.toBeInstanceOf(client.AuthorizationResponseError);
+    await expect(raised).rejects.toMatchObject({ error, error_description: description });
   });
 });
 

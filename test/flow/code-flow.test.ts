@@ -199,6 +199,83 @@ describe('the authorization endpoint, for pushed requests', () => {
   });
 });
 
+describe('authorization scenarios: POST /par selects how GET /authorize answers', () => {
+  /** The consent page is on: a scenario decides without it. */
+  const pageApp = (options: Parameters<typeof createApp>[0] = {}) => createApp({ clock: fakeClock(), consent: 'page', ...SKEW, ...options });
+
+  /** PAR with the scenario header (answered 201 as always), then GET /authorize: the redirect's query. */
+  async function decided(app: SandboxApp, scenario: string | undefined, extra: Fields = {}): Promise<URLSearchParams> {
+    const res = await push(app, extra, scenario === undefined ? {} : { 'x-sandbox-scenario': scenario });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const answered = await authorize(app, ((await res.json()) as { request_uri: string }).request_uri);
+    expect(answered.status).toBe(303);
+    expect(answered.headers.get('content-type')).toBeNull();
+    const location = new URL(answered.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
+    expect(location.searchParams.get('state')).toBe('st-1');
+    expect(location.searchParams.get('iss')).toBe(BASE);
+    return location.searchParams;
+  }
+
+  /** RFC 6749 §5.2: error and error_description are printable ASCII without " and \. */
+  const RFC_6749_ERROR_TEXT = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
+
+  it('authorize-approve redirects with a code that redeems, though the consent page is on', async () => {
+    const app = pageApp();
+    const query = await decided(app, 'authorize-approve');
+    expect(query.has('error')).toBe(false);
+    const res = await redeem(app, query.get('code')!);
+    expect(res.status, await res.clone().text()).toBe(200);
+  });
+
+  it.each([
+    ['authorize-deny', 'access_denied', 'the user denied the request'],
+    ['authorize-server-error', 'server_error', 'the authorization server failed'],
+    ['authorize-temporarily-unavailable', 'temporarily_unavailable', 'the authorization server is under maintenance'],
+  ])('%s redirects with error=%s, state and iss, and no code', async (scenario, error, description) => {
+    const query = await decided(pageApp(), scenario);
+    expect(query.get('error')).toBe(error);
+    expect(query.get('error_description')).toBe(description);
+    expect(query.has('code')).toBe(false);
+    expect(query.get('error')).toMatch(RFC_6749_ERROR_TEXT);
+    expect(query.get('error_description')).toMatch(RFC_6749_ERROR_TEXT);
+  });
+
+  it('is selected by a match rule too, and describes an error it gives no description for', async () => {
+    const app = pageApp({
+      scenarios: [{ name: 'scope-refused', description: 'd', source: 'test', match: { form: { scope: 'openid' } }, authorization: { error: 'invalid_scope' } }],
+    });
+    const query = await decided(app, undefined, { scope: 'openid' });
+    expect(query.get('error')).toBe('invalid_scope');
+    expect(query.get('error_description')).toBe('the sandbox scenario scope-refused answers invalid_scope');
+    // Without the match, the consent page is shown.
+    const res = await authorize(app, await requestUri(app));
+    expect(res.status).toBe(200);
+  });
+
+  it('applies to its pushed request only, once: the request_uri stays single-use', async () => {
+    const app = pageApp();
+    const res = await push(app, {}, { 'x-sandbox-scenario': 'authorize-deny' });
+    const uri = ((await res.json()) as { request_uri: string }).request_uri;
+    const answered = await authorize(app, uri);
+    expect(answered.status).toBe(303);
+    // The journal names the scenario that answered, and the answer is no refusal.
+    const entry = (await app.config.state.journal.list()).findLast((e) => e.interactionId === answered.headers.get('x-fapi-interaction-id'));
+    expect(entry).toMatchObject({ scenario: 'authorize-deny', refusal: null });
+    await refusedWith(app, await authorize(app, uri), 410, null, 'authorize.request_uri.used');
+  });
+
+  it('is named at the wrong endpoint: a device scenario at POST /par, an authorization scenario at POST /token', async () => {
+    const app = pageApp();
+    const atPar = await push(app, {}, { 'x-sandbox-scenario': 'device-approve' });
+    expect(atPar.status).toBe(404);
+    expect(((await atPar.json()) as { errors: string[] }).errors[0]).toBe('Scenario "device-approve" decides device authorizations: send it with POST /device/auth, not POST /par');
+    const atToken = await post(app, '/token', {}, { 'x-sandbox-scenario': 'authorize-deny' });
+    expect(atToken.status).toBe(404);
+    expect(((await atToken.json()) as { errors: string[] }).errors[0]).toBe("Scenario \"authorize-deny\" decides the authorization endpoint's answer: send it with POST /par, not POST /token");
+  });
+});
+
 describe('the authorization_code grant', () => {
   it('redeems the code once, with the client, the redirect_uri and the PKCE verifier it is bound to', async () => {
     const { app } = autoApp();

@@ -222,6 +222,23 @@ describe('scenario files', () => {
     expect(failure('name: a\ndescription: d\nendpoint: /authorize\nresponse: {status: 500}')).toMatch(/^test\.yaml: at endpoint: must be one of/);
   });
 
+  it('reads authorization scenarios, which take no endpoint, response or sequence', () => {
+    expect(parse('name: a\ndescription: d\nauthorization: {error: server_error, description: down}')).toEqual([
+      { name: 'a', description: 'd', source: 'test.yaml', authorization: { error: 'server_error', description: 'down' } },
+    ]);
+    expect(failure('scenarios:\n  - {name: a, description: d, authorization: {decision: deny}, response: {status: 500}}')).toBe(
+      "test.yaml: at scenarios[0].response: an authorization scenario is selected on POST /par and decides GET /authorize's answer, so it takes no response",
+    );
+    expect(failure('name: a\ndescription: d\nendpoint: /par\nauthorization: {decision: approve}')).toBe(
+      "test.yaml: at endpoint: an authorization scenario is selected on POST /par and decides GET /authorize's answer, so it takes no endpoint",
+    );
+    expect(failure('name: a\ndescription: d\nauthorization: {decision: approve, error: server_error}')).toBe('test.yaml: at authorization.error: give either decision or error, not both');
+    expect(failure('name: a\ndescription: d\nauthorization: {error: login_required}')).toMatch(/^test\.yaml: at authorization\.error: must be one of/);
+    expect(failure('name: a\ndescription: d\nauthorization: {error: server_error, description: "say \\"no\\""}')).toMatch(
+      /^test\.yaml: at authorization\.description: holds a character RFC 6749 §5\.2 does not allow/,
+    );
+  });
+
   it('names the path of a shape error', () => {
     expect(failure('scenarios:\n  - {name: a, description: d, response: {status: 500}}\n  - {name: B!, description: d, response: {status: 500}}')).toBe(
       'test.yaml: at scenarios[1].name: must match the pattern ^[a-z0-9][a-z0-9-]{0,63}$',
@@ -275,7 +292,7 @@ describe('scenario files', () => {
   });
 
   it('checks sequences, delays and faults', () => {
-    expect(failure('name: a\ndescription: d')).toBe('test.yaml: at (top level): must have the property "response", or must have the property "sequence", or must have the property "device"');
+    expect(failure('name: a\ndescription: d')).toBe('test.yaml: at (top level): must have the property "response", or must have the property "sequence", or must have the property "device", or must have the property "authorization"');
     expect(failure('name: a\ndescription: d\nresponse: {status: 500}\nsequence: {steps: [{status: 500}]}')).toBe(
       'test.yaml: at (top level): give one of response, sequence and device, not response and sequence',
     );
