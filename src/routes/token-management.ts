@@ -67,7 +67,7 @@ function managementEndpoints(config: SandboxConfig) {
       if (owner !== client.clientId) return refuse(unauthorizedClient('revoke.other_client', 'the token was issued to another client (RFC 7009 §2.1)'));
       // A refresh token goes with its grant, and so with every access token issued from it (RFC 7009 §2.1).
       if (known.kind === 'refresh_token') await revocations.revokeGrant(known.grant.grantId);
-      else await revocations.revokeToken(known.jti, known.exp * 1000);
+      else await revocations.revokeToken(known.jti, known.exp * 1000, config.clock.now());
       return jsonResponse(200, undefined, interactionId);
     },
   };

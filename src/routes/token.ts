@@ -31,7 +31,7 @@ export function tokenEndpoint(config: SandboxConfig): ClientEndpoint {
       if (!lineage) return tokenResponse(body, interactionId, style);
       // The access token joins its grant, so that revoking the grant (a reused code, a revoked refresh token) revokes it too.
       const issued = accessTokenIdentity(body.access_token);
-      if (issued) await state.revocations.link(issued.jti, lineage.grantId, issued.expiresAtMs);
+      if (issued) await state.revocations.link(issued.jti, lineage.grantId, issued.expiresAtMs, clock.now());
       return tokenResponse(lineage.refreshToken === undefined ? body : { ...body, refresh_token: lineage.refreshToken }, interactionId, style);
     },
   };

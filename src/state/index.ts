@@ -5,15 +5,15 @@
  * (from the app's Clock), so that the parts keep none of their own, and expiry follows that clock
  * in Redis too. reset() empties every part; close() lets go of a connection.
  *
- * A new part (PAR requests, authorization codes, refresh tokens, DPoP jti values...) takes these steps:
+ * A new part (DPoP jti values, say) takes the steps the code flow's parts took:
  * 1. its interface of operations here, or in its module (e.g. `codes.issue(grant, now)` and
  *    `codes.redeem(code, clientId, now)`, one-time and atomic as devices.poll is);
  * 2. its memory implementation in its own module, a property of SandboxState and memoryState, and
  *    a line in memoryState's reset();
  * 3. its Redis twin in redis/<part>.ts, keyed `keys.state('<part>', id)` (then redisState's reset
  *    deletes it with the rest), atomic by one command, a Lua script (luaScript, redis/client.ts), or
- *    a compare-and-set of a pure step function as redis/device-codes.ts does; a property in
- *    redisState;
+ *    a compare-and-set of the memory module's pure step function (redis/records.ts updateRecord,
+ *    as redis/device-codes.ts does); a property in redisState;
  * 4. its operations in test/support/state-contract.ts's callEverything and in
  *    test/redis/state-property.test.ts, which holds the two implementations to the same answers.
  */

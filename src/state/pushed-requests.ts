@@ -2,7 +2,8 @@
  * Pushed authorization requests (RFC 9126) and the consents they lead to, bounded in memory. A
  * request_uri is taken once, by the authorization endpoint (open): it becomes a pending consent
  * with its own id and CSRF token, which the user's decision takes once (decide). Every change is
- * one atomic operation, and a stored entry is replaced, never modified.
+ * one atomic operation, and a stored entry is replaced, never modified: the steps are pure
+ * functions (openPushed, decideConsent), which the Redis twin applies by compare-and-set.
  */
 import { randomBytes } from 'node:crypto';
 import { setBounded } from './bounded.js';
@@ -67,47 +68,67 @@ export interface PushedRequestStore {
   decide(consentId: string, csrfToken: string, nowMs: number): Promise<DecideResult>;
 }
 
-interface Pushed {
+/** A pushed request as stored: replaced, once opened, by a copy marked used. */
+export interface Pushed {
   request: PushedRequest;
   expiresAtMs: number;
   used: boolean;
 }
 
-interface Consent extends PendingConsent {
+/** A pending consent as stored: replaced, once decided, by a copy marked decided. */
+export interface Consent extends PendingConsent {
   decided: boolean;
 }
 
 const reference = () => randomBytes(32).toString('base64url');
+
+/** A newly pushed request and its new request_uri. */
+export function newPushed(request: PushedRequest, lifetimeSeconds: number, nowMs: number): { requestUri: string; pushed: Pushed } {
+  return { requestUri: `${REQUEST_URI_PREFIX}${reference()}`, pushed: { request, expiresAtMs: nowMs + lifetimeSeconds * 1000, used: false } };
+}
+
+/**
+ * What opening `entry` for `clientId` at `nowMs` does: the outcome, and when opened, the entry
+ * afterwards and the new consent to store (a store writes both at once, or neither).
+ */
+export function openPushed(entry: Pushed | undefined, clientId: string, nowMs: number): { result: OpenResult; next?: Pushed; consent?: Consent } {
+  if (!entry) return { result: { result: 'unknown' } };
+  if (entry.request.clientId !== clientId) return { result: { result: 'other-client' } };
+  if (entry.used) return { result: { result: 'used' } };
+  if (nowMs >= entry.expiresAtMs) return { result: { result: 'expired' } };
+  const consent: Consent = { consentId: reference(), csrfToken: reference(), request: entry.request, expiresAtMs: nowMs + CONSENT_LIFETIME_MS, decided: false };
+  const { decided: _, ...pending } = consent;
+  return { result: { result: 'opened', consent: pending }, next: { ...entry, used: true }, consent };
+}
+
+/** What the decision with `csrfToken` at `nowMs` does to `consent`: the outcome, and the consent afterwards when decided. */
+export function decideConsent(consent: Consent | undefined, csrfToken: string, nowMs: number): { result: DecideResult; next?: Consent } {
+  if (!consent) return { result: { result: 'unknown' } };
+  if (consent.csrfToken !== csrfToken) return { result: { result: 'csrf' } };
+  if (consent.decided) return { result: { result: 'used' } };
+  if (nowMs >= consent.expiresAtMs) return { result: { result: 'expired' } };
+  return { result: { result: 'decided', request: consent.request }, next: { ...consent, decided: true } };
+}
 
 export function memoryPushedRequestStore(capacity = DEFAULT_CAPACITY): PushedRequestStore & { clear(): void } {
   const pushed = new Map<string, Pushed>();
   const consents = new Map<string, Consent>();
   return {
     async push(request, lifetimeSeconds, nowMs) {
-      const requestUri = `${REQUEST_URI_PREFIX}${reference()}`;
-      setBounded(pushed, requestUri, { request, expiresAtMs: nowMs + lifetimeSeconds * 1000, used: false }, capacity);
+      const { requestUri, pushed: entry } = newPushed(request, lifetimeSeconds, nowMs);
+      setBounded(pushed, requestUri, entry, capacity);
       return { requestUri };
     },
     async open(requestUri, clientId, nowMs) {
-      const entry = pushed.get(requestUri);
-      if (!entry) return { result: 'unknown' };
-      if (entry.request.clientId !== clientId) return { result: 'other-client' };
-      if (entry.used) return { result: 'used' };
-      if (nowMs >= entry.expiresAtMs) return { result: 'expired' };
-      pushed.set(requestUri, { ...entry, used: true });
-      const consent: Consent = { consentId: reference(), csrfToken: reference(), request: entry.request, expiresAtMs: nowMs + CONSENT_LIFETIME_MS, decided: false };
-      setBounded(consents, consent.consentId, consent, capacity);
-      const { decided: _, ...pending } = consent;
-      return { result: 'opened', consent: pending };
+      const { result, next, consent } = openPushed(pushed.get(requestUri), clientId, nowMs);
+      if (next) pushed.set(requestUri, next);
+      if (consent) setBounded(consents, consent.consentId, consent, capacity);
+      return result;
     },
     async decide(consentId, csrfToken, nowMs) {
-      const consent = consents.get(consentId);
-      if (!consent) return { result: 'unknown' };
-      if (consent.csrfToken !== csrfToken) return { result: 'csrf' };
-      if (consent.decided) return { result: 'used' };
-      if (nowMs >= consent.expiresAtMs) return { result: 'expired' };
-      consents.set(consentId, { ...consent, decided: true });
-      return { result: 'decided', request: consent.request };
+      const { result, next } = decideConsent(consents.get(consentId), csrfToken, nowMs);
+      if (next) consents.set(consentId, next);
+      return result;
     },
     clear() {
       pushed.clear();

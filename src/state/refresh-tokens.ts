@@ -30,13 +30,14 @@ export interface RefreshTokenStore {
 }
 
 const DEFAULT_CAPACITY = 10_000;
-const random = () => randomBytes(32).toString('base64url');
+/** A new refresh token: 256 random bits. */
+export const newRefreshToken = () => randomBytes(32).toString('base64url');
 
 export function memoryRefreshTokenStore(capacity = DEFAULT_CAPACITY): RefreshTokenStore & { clear(): void } {
   const tokens = new Map<string, RefreshGrant>();
   return {
     async issue(grant) {
-      const token = random();
+      const token = newRefreshToken();
       setBounded(tokens, token, grant, capacity);
       return token;
     },
@@ -45,7 +46,7 @@ export function memoryRefreshTokenStore(capacity = DEFAULT_CAPACITY): RefreshTok
       const grant = tokens.get(token);
       if (!grant) return undefined;
       tokens.delete(token);
-      const next = random();
+      const next = newRefreshToken();
       setBounded(tokens, next, grant, capacity);
       return next;
     },

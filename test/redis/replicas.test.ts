@@ -1,14 +1,16 @@
 /**
  * Three replicas of the sandbox on one Redis answer as one sandbox: a jti used at one is replayed
  * at another, sequences and the rate limit are shared, a device authorization moves between them,
- * they keep one journal and publish one JWKS, and a reset at one is a reset at all. Behind one
- * fixed issuer, as replicas behind a load balancer are.
+ * so does the code flow (a code, its refresh token, their revocation), they keep one journal and
+ * publish one JWKS, and a reset at one is a reset at all. Behind one fixed issuer, as replicas
+ * behind a load balancer are.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, createSharedApp } from '../../src/app/app.js';
 import { startSandbox, type RunningSandbox, type StartOptions } from '../../src/server/server.js';
 import { OptionError } from '../../src/settings/errors.js';
-import { deviceClientAuth, pkjwtForm, ps256Form } from '../support/clients.js';
+import { s256Challenge } from '../../src/grants/pkce.js';
+import { codeClientAuth, DEMO, deviceClientAuth, pkjwtForm, ps256Form } from '../support/clients.js';
 import { dpopProof, proofKey } from '../support/dpop.js';
 import { journaledRefusal } from '../support/refusals.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
@@ -99,6 +101,69 @@ describe('three replicas on one Redis', () => {
     expect(await flaky(b.url)).toBe(504);
     expect((await fetch(tokenRequest(b.url, fields))).status).toBe(200);
     expect(((await (await fetch(`${b.url}/__sandbox/requests`)).json()) as { requests: unknown[] }).requests).toHaveLength(2);
+  });
+});
+
+describe('the code flow across three replicas on one Redis', () => {
+  const VERIFIER = 'r'.repeat(43);
+  let flow: RunningSandbox[] = [];
+  // Replicas of their own: --consent auto, and no rate limit, as the flow takes more requests of one client.
+  beforeAll(async () => {
+    flow = await Promise.all([1, 2, 3].map(() => replica({ redisPrefix: 'replicas-flow:', consent: 'auto', rateLimit: undefined })));
+  });
+  afterAll(async () => {
+    await Promise.all(flow.map((r) => r.close()));
+  });
+
+  /** PAR and the authorization endpoint at `base` (approved at once): the code it redirects with. */
+  async function codeFrom(base: string): Promise<string> {
+    const pushed = await post(base, '/par', {
+      ...(await codeClientAuth(ISSUER)), response_type: 'code', redirect_uri: DEMO.code.redirectUri, scope: 'openid accounts',
+      code_challenge: s256Challenge(VERIFIER), code_challenge_method: 'S256',
+    });
+    expect(pushed.status).toBe(201);
+    const { request_uri: requestUri } = (await pushed.json()) as { request_uri: string };
+    const authorized = await fetch(`${base}/authorize?${new URLSearchParams({ client_id: DEMO.code.clientId, request_uri: requestUri })}`, { redirect: 'manual' });
+    expect(authorized.status).toBe(303);
+    return new URL(authorized.headers.get('location')!).searchParams.get('code')!;
+  }
+  const redeem = async (base: string, code: string) =>
+    post(base, '/token', { grant_type: 'authorization_code', ...(await codeClientAuth(ISSUER)), code, redirect_uri: DEMO.code.redirectUri, code_verifier: VERIFIER });
+  const introspect = async (base: string, token: string) => {
+    const res = await post(base, '/introspect', { ...(await codeClientAuth(ISSUER)), token });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { active: boolean }).active;
+  };
+
+  it('an authorization code from A redeemed at B, refreshed at C, revoked at A and then inactive at B', async () => {
+    const [a, b, c] = flow.map((r) => r.url) as [string, string, string];
+    const redeemed = await redeem(b, await codeFrom(a));
+    expect(redeemed.status).toBe(200);
+    const tokens = (await redeemed.json()) as { access_token: string; refresh_token: string };
+    const refreshed = await post(c, '/token', { grant_type: 'refresh_token', ...(await codeClientAuth(ISSUER)), refresh_token: tokens.refresh_token });
+    expect(refreshed.status).toBe(200);
+    const { access_token: refreshedAccess } = (await refreshed.json()) as { access_token: string };
+    expect([await introspect(b, tokens.refresh_token), await introspect(b, refreshedAccess)]).toEqual([true, true]);
+
+    expect((await post(a, '/revoke', { ...(await codeClientAuth(ISSUER)), token: tokens.refresh_token })).status).toBe(200);
+
+    // The grant went, with every access token issued from it, wherever each was issued.
+    expect([await introspect(b, tokens.refresh_token), await introspect(b, tokens.access_token), await introspect(b, refreshedAccess)]).toEqual([false, false, false]);
+    const again = await post(b, '/token', { grant_type: 'refresh_token', ...(await codeClientAuth(ISSUER)), refresh_token: tokens.refresh_token });
+    expect(again.status).toBe(400);
+    expect(await journaledRefusal(b, again.headers.get('x-fapi-interaction-id'))).toBe('refresh_token.revoked');
+  });
+
+  it('one code redeemed at B and at C at once: exactly one 200, the other a reuse (code.reused)', async () => {
+    const [a, b, c] = flow.map((r) => r.url) as [string, string, string];
+    const code = await codeFrom(a);
+    const answers = await Promise.all([redeem(b, code), redeem(c, code)]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 400]);
+    const [won, lost] = answers[0]!.status === 200 ? [answers[0]!, answers[1]!] : [answers[1]!, answers[0]!];
+    expect(await journaledRefusal(a, lost.headers.get('x-fapi-interaction-id'))).toBe('code.reused');
+    // The reuse revoked the grant (RFC 6749 §4.1.2): the winner's access token is inactive too.
+    const { access_token: token } = (await won.json()) as { access_token: string };
+    expect(await introspect(a, token)).toBe(false);
   });
 });
 

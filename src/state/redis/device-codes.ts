@@ -1,9 +1,8 @@
 /**
  * Device authorizations in Redis: the authorization as JSON under its device code, and the user
  * code pointing at the device code. A poll or a decision is the same pure function as in memory
- * (pollDevice, decideDevice), applied by compare-and-set: a script writes the new authorization
- * only if the stored one is still the one read, and otherwise the step is taken again on what is
- * there now. So two replicas polling one code cannot both redeem it, without WATCH or locks.
+ * (pollDevice, decideDevice), applied by compare-and-set (records.ts updateRecord): so two
+ * replicas polling one code cannot both redeem it.
  */
 import { pollDevice } from '../device-authorization.js';
 import {
@@ -12,6 +11,7 @@ import {
 } from '../device-codes.js';
 import { luaScript, unavailable, type RedisClient } from './client.js';
 import { EXPIRY_MARGIN_MS, type KeySpace } from './keys.js';
+import { readRecord, updateRecord, type Step } from './records.js';
 
 // KEYS[1] device key, KEYS[2] user key; ARGV authorization JSON, device code, ttl. 0 when the user code is taken.
 const ISSUE = luaScript(`
@@ -19,27 +19,10 @@ if not redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return 0 en
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
 return 1`);
 
-// KEYS[1] device key; ARGV the JSON read, the JSON to write. 0 when another change came first.
-const REPLACE = luaScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
-return 1`);
-
 export function redisDeviceCodeStore(client: RedisClient, keys: KeySpace): DeviceCodeStore {
   const deviceKey = (deviceCode: string) => keys.state('dev', deviceCode);
   const userKey = (userCode: string) => keys.state('user', userCode);
-  const read = (deviceCode: string) => client.get(deviceKey(deviceCode)).catch(unavailable);
-  const parse = (json: string | null) => (json === null ? undefined : (JSON.parse(json) as DeviceAuthorization));
-
-  /** Applies `step` to the stored authorization until its result is written unchanged-under-it. */
-  async function update<R>(deviceCode: string, step: (a: DeviceAuthorization | undefined) => { result: R; next?: DeviceAuthorization }): Promise<R> {
-    for (;;) {
-      const json = await read(deviceCode);
-      const { result, next } = step(parse(json));
-      if (!next || json === null) return result;
-      if ((await REPLACE.run(client, [deviceKey(deviceCode)], [json, JSON.stringify(next)])) === 1) return result;
-    }
-  }
+  const update = <R>(deviceCode: string, step: (a: DeviceAuthorization | undefined) => Step<DeviceAuthorization, R>) => updateRecord(client, deviceKey(deviceCode), step);
 
   const deviceCodeOf = (userCode: string) => client.get(userKey(normaliseUserCode(userCode))).catch(unavailable);
 
@@ -65,7 +48,7 @@ export function redisDeviceCodeStore(client: RedisClient, keys: KeySpace): Devic
     },
     async byUserCode(userCode) {
       const deviceCode = await deviceCodeOf(userCode);
-      return deviceCode === null ? undefined : parse(await read(deviceCode));
+      return deviceCode === null ? undefined : readRecord<DeviceAuthorization>(client, deviceKey(deviceCode));
     },
   };
 }

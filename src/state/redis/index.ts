@@ -3,16 +3,20 @@
  * Each part is the memory part's twin in behaviour (test/redis/state-property.test.ts runs both
  * on the same random operations), made atomic across replicas by single commands or scripts.
  * A new part: its module here (keys under `keys.state('<part>', id)`, atomic by a script or a
- * compare-and-set as device-codes.ts does), a property below, and an operation in the property
+ * compare-and-set of the memory part's pure step, records.ts updateRecord), a property below, and an operation in the property
  * test; reset() needs nothing, as it deletes every state key of the prefix.
  */
 import type { SandboxState } from '../index.js';
 import { connectRedis, unavailable, type RedisClient, type RedisConnectOptions } from './client.js';
+import { redisAuthorizationCodeStore } from './authorization-codes.js';
 import { redisDeviceCodeStore } from './device-codes.js';
 import { redisJournal } from './journal.js';
 import { keySpace, type KeySpace } from './keys.js';
+import { redisPushedRequestStore } from './pushed-requests.js';
 import { redisRateBuckets } from './rate-buckets.js';
+import { redisRefreshTokenStore } from './refresh-tokens.js';
 import { redisReplayStore } from './replay-store.js';
+import { redisRevocations } from './revocations.js';
 import { redisSequences } from './sequences.js';
 
 export { StateUnavailableError } from '../unavailable.js';
@@ -46,6 +50,10 @@ export function redisState(client: RedisClient, keys: KeySpace, journalSize: num
     sequences: redisSequences(client, keys),
     rates: redisRateBuckets(client, keys),
     devices: redisDeviceCodeStore(client, keys),
+    pushedRequests: redisPushedRequestStore(client, keys),
+    codes: redisAuthorizationCodeStore(client, keys),
+    refreshTokens: redisRefreshTokenStore(client, keys),
+    revocations: redisRevocations(client, keys),
     journal: redisJournal(client, keys, journalSize),
     async reset() {
       // Every replica's state is under the prefix: SCAN walks it without blocking Redis, UNLINK frees in the background.

@@ -4,7 +4,10 @@
  * across resets (the journal's numbering, the shared signing key).
  */
 export interface KeySpace {
-  /** A state key of `part` (replay, seq, rate, dev, user, journal), e.g. `fapi-token-sandbox:s:replay:<id>`. */
+  /**
+   * A state key of `part` (replay, seq, rate, dev, user, par, consent, code, refresh, grant-of,
+   * revoked-grant, revoked-token, journal), e.g. `fapi-token-sandbox:s:replay:<id>`.
+   */
   state(part: string, id?: string): string;
   /** A key that outlives a reset. */
   kept(name: string): string;
@@ -29,3 +32,11 @@ export function keySpace(prefix: string): KeySpace {
  * later, so that a clock a little behind Redis's still finds the record.
  */
 export const EXPIRY_MARGIN_MS = 60_000;
+
+/**
+ * What has no expiry of its own (a refresh token, a revoked grant, a used code, which answers
+ * `reused` and so revokes its grant) is kept this long in Redis, where no capacity bounds it as
+ * in memory: it is renewed when a refresh token rotates, and a grant's revocation, written after
+ * its refresh token, outlives it.
+ */
+export const RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
