@@ -6,6 +6,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { pollDevice, type DeviceAuthorization, type DeviceDecision, type DevicePoll } from './device-authorization.js';
+import { EXPIRED_KEPT_MS } from './expiry.js';
 
 export type { DeviceAuthorization, DeviceDecision, DeviceStatus } from './device-authorization.js';
 
@@ -87,7 +88,8 @@ export function memoryDeviceCodeStore(capacity = DEFAULT_DEVICE_CAPACITY): Devic
 
   function makeRoom(now: number) {
     for (const a of byDevice.values()) {
-      if (a.expiresAtMs > now) break; // insertion order is expiry order for a fixed lifetime
+      // Insertion order is expiry order for a fixed lifetime; an expired one stays a while, answered as expired.
+      if (a.expiresAtMs + EXPIRED_KEPT_MS > now) break;
       remove(a);
     }
     if (byDevice.size >= capacity) remove(byDevice.values().next().value!);

@@ -211,7 +211,7 @@ describe('the Redis state and the memory state', () => {
     );
 
   it('give the same answer to every operation of any sequence', async () => {
-    await sameAnswers(operation, 'small', 150);
+    await sameAnswers(operation, 'medium', 150);
   });
 
   it("give the same answers on the code flow's parts alone, in longer sequences, where their operations meet more often", async () => {

@@ -147,6 +147,13 @@ export function describeStateContract(name: string, fresh: () => Promise<Sandbox
       expect(await state.devices.decide(late.userCode, 'approved', T + 600_000)).toBe('expired');
       expect(await state.devices.decide('BCDFGHJK', 'approved', T)).toBe('unknown');
     });
+
+    it('answers an expired code as expired, not unknown, for a while after, though new codes came since', async () => {
+      const state = await fresh();
+      const old = await issue(state);
+      await state.devices.issue({ clientId: 'c', intervalSeconds: 5 }, 600, T + 630_000);
+      expect(await state.devices.poll(old.deviceCode, 'c', T + 630_000)).toEqual({ result: 'expired' });
+    });
   });
 
   describe(`the authorization code store (${name})`, () => {

@@ -3,6 +3,7 @@
  * sandboxes can share one Redis. `s:` keys are state, which a reset deletes; `k:` keys are kept
  * across resets (the journal's numbering, the shared signing key).
  */
+import { EXPIRED_KEPT_MS } from '../expiry.js';
 export interface KeySpace {
   /**
    * A state key of `part` (replay, seq, rate, dev, user, par, consent, code, refresh, grant-of,
@@ -26,12 +27,8 @@ export function keySpace(prefix: string): KeySpace {
   };
 }
 
-/**
- * Expiry is decided by the injected clock, as in memory: a record holds its own expiry time and a
- * script compares it with the caller's `now`. Redis's own TTL only frees the memory, this much
- * later, so that a clock a little behind Redis's still finds the record.
- */
-export const EXPIRY_MARGIN_MS = 60_000;
+/** Redis's own TTL only frees the memory of an expired record, this much after its expiry (state/expiry.ts). */
+export const EXPIRY_MARGIN_MS = EXPIRED_KEPT_MS;
 
 /**
  * What has no expiry of its own (a refresh token, a revoked grant, a used code, which answers
