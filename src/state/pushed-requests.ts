@@ -3,7 +3,7 @@
  * request_uri is taken once, by the authorization endpoint (open): it becomes a pending consent
  * with its own id and CSRF token, which the user's decision takes once (decide). Every change is
  * one atomic operation, and a stored entry is replaced, never modified: the steps are pure
- * functions (openPushed, decideConsent), which the Redis twin applies by compare-and-set.
+ * functions (openPushed, decideConsent, presetPushed), which the Redis twin applies by compare-and-set.
  */
 import { randomBytes } from 'node:crypto';
 import { setBounded } from './bounded.js';
@@ -32,8 +32,8 @@ export type AuthorizationError = (typeof AUTHORIZATION_ERRORS)[number];
 export type AuthorizationAnswer = { decision: 'approve' | 'deny' } | { error: AuthorizationError; description?: string };
 
 export interface PresetAuthorization {
-  /** The scenario that fixed it, for the journal. */
-  scenario: string;
+  /** The scenario that fixed it, for the journal; absent when the control API decided (preset). */
+  scenario?: string;
   answer: AuthorizationAnswer;
 }
 
@@ -59,6 +59,17 @@ export type OpenResult =
 
 export type DecideResult = { result: 'decided'; request: PushedRequest } | { result: 'unknown' | 'expired' | 'used' | 'csrf' };
 
+/** A pushed request not yet taken by the authorization endpoint, for the control API and the dashboard. */
+export interface PendingAuthorization {
+  requestUri: string;
+  clientId: string;
+  scope?: string;
+  redirectUri: string;
+  expiresAtMs: number;
+}
+
+export type PresetResult = 'set' | 'unknown' | 'expired' | 'used';
+
 export interface PushedRequestStore {
   /** Stores a checked request under a new request_uri. */
   push(request: PushedRequest, lifetimeSeconds: number, nowMs: number): Promise<{ requestUri: string }>;
@@ -66,6 +77,10 @@ export interface PushedRequestStore {
   open(requestUri: string, clientId: string, nowMs: number): Promise<OpenResult>;
   /** The user's decision on a pending consent, once, when `csrfToken` is the consent's. */
   decide(consentId: string, csrfToken: string, nowMs: number): Promise<DecideResult>;
+  /** The requests not yet opened nor expired, soonest expiry first. */
+  pending(nowMs: number): Promise<PendingAuthorization[]>;
+  /** Fixes the answer of a request not yet opened (the last one set wins), once atomically with open. */
+  preset(requestUri: string, preset: PresetAuthorization, nowMs: number): Promise<PresetResult>;
 }
 
 /** A pushed request as stored: replaced, once opened, by a copy marked used. */
@@ -101,6 +116,24 @@ export function openPushed(entry: Pushed | undefined, clientId: string, nowMs: n
   return { result: { result: 'opened', consent: pending }, next: { ...entry, used: true }, consent };
 }
 
+/** `entry` as a pending authorization at `nowMs`, or undefined when it was opened or has expired. */
+export function pendingOf(requestUri: string, entry: Pushed, nowMs: number): PendingAuthorization | undefined {
+  if (entry.used || nowMs >= entry.expiresAtMs) return undefined;
+  const { clientId, scope, redirectUri } = entry.request;
+  return { requestUri, clientId, ...(scope === undefined ? {} : { scope }), redirectUri, expiresAtMs: entry.expiresAtMs };
+}
+
+/** One order for every store, so that memory and Redis list alike. */
+export const byExpiry = (a: PendingAuthorization, b: PendingAuthorization) => a.expiresAtMs - b.expiresAtMs || (a.requestUri < b.requestUri ? -1 : a.requestUri > b.requestUri ? 1 : 0);
+
+/** What presetting `entry` at `nowMs` does: the outcome, and the entry afterwards when set. */
+export function presetPushed(entry: Pushed | undefined, preset: PresetAuthorization, nowMs: number): { result: PresetResult; next?: Pushed } {
+  if (!entry) return { result: 'unknown' };
+  if (entry.used) return { result: 'used' };
+  if (nowMs >= entry.expiresAtMs) return { result: 'expired' };
+  return { result: 'set', next: { ...entry, request: { ...entry.request, preset } } };
+}
+
 /** What the decision with `csrfToken` at `nowMs` does to `consent`: the outcome, and the consent afterwards when decided. */
 export function decideConsent(consent: Consent | undefined, csrfToken: string, nowMs: number): { result: DecideResult; next?: Consent } {
   if (!consent) return { result: { result: 'unknown' } };
@@ -128,6 +161,14 @@ export function memoryPushedRequestStore(capacity = DEFAULT_CAPACITY): PushedReq
     async decide(consentId, csrfToken, nowMs) {
       const { result, next } = decideConsent(consents.get(consentId), csrfToken, nowMs);
       if (next) consents.set(consentId, next);
+      return result;
+    },
+    async pending(nowMs) {
+      return [...pushed].flatMap(([requestUri, entry]) => pendingOf(requestUri, entry, nowMs) ?? []).sort(byExpiry);
+    },
+    async preset(requestUri, preset, nowMs) {
+      const { result, next } = presetPushed(pushed.get(requestUri), preset, nowMs);
+      if (next) pushed.set(requestUri, next);
       return result;
     },
     clear() {

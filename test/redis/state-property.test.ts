@@ -31,6 +31,8 @@ type Op =
   | { op: 'push'; client: string; lifetimeSeconds: number }
   | { op: 'open'; pushed: number; client: string }
   | { op: 'decideConsent'; consent: number; forged: boolean }
+  | { op: 'pending' }
+  | { op: 'preset'; pushed: number; decision: 'approve' | 'deny' }
   | { op: 'issueCode'; client: string; lifetimeSeconds: number }
   | { op: 'redeem'; code: number }
   | { op: 'issueRefresh'; grant: string; client: string }
@@ -61,6 +63,8 @@ const codeFlowOperation: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('push' as const), client, lifetimeSeconds }),
   fc.record({ op: fc.constant('open' as const), pushed: nth, client }),
   fc.record({ op: fc.constant('decideConsent' as const), consent: nth, forged: fc.boolean() }),
+  fc.constant({ op: 'pending' as const }),
+  fc.record({ op: fc.constant('preset' as const), pushed: nth, decision: fc.constantFrom('approve' as const, 'deny' as const) }),
   fc.record({ op: fc.constant('issueCode' as const), client, lifetimeSeconds }),
   fc.record({ op: fc.constant('redeem' as const), code: nth }),
   fc.record({ op: fc.constant('issueRefresh' as const), grant, client }),
@@ -152,6 +156,9 @@ async function run(state: SandboxState, steps: { stepMs: number; op: Op }[]): Pr
         answers.push(await state.pushedRequests.decide(consent?.consentId ?? 'none', op.forged ? 'forged' : (consent?.csrfToken ?? 'none'), now));
         break;
       }
+      // Named, and ordered, by the order they were pushed in, as request_uri values differ between the two.
+      case 'pending': answers.push((await state.pushedRequests.pending(now)).map(({ requestUri, ...rest }) => ({ ...rest, pushed: pushed.indexOf(requestUri) })).sort((a, b) => a.pushed - b.pushed)); break;
+      case 'preset': answers.push(await state.pushedRequests.preset(pick(pushed, op.pushed) ?? 'urn:none', { answer: { decision: op.decision } }, now)); break;
       case 'issueCode':
         codes.push(await state.codes.issue(requestOf(op.client), op.lifetimeSeconds, now));
         answers.push('issued');

@@ -31,6 +31,8 @@ function callEverything(state: SandboxState): Record<string, unknown> {
     'pushedRequests.push': state.pushedRequests.push(REQUEST, 90, T),
     'pushedRequests.open': state.pushedRequests.open('urn:x', 'c', T),
     'pushedRequests.decide': state.pushedRequests.decide('consent', 'csrf', T),
+    'pushedRequests.pending': state.pushedRequests.pending(T),
+    'pushedRequests.preset': state.pushedRequests.preset('urn:x', { answer: { decision: 'approve' } }, T),
     'codes.issue': state.codes.issue(REQUEST, 60, T),
     'codes.redeem': state.codes.redeem('code', T),
     'refreshTokens.issue': state.refreshTokens.issue(GRANT),
@@ -234,6 +236,38 @@ export function describeStateContract(name: string, fresh: () => Promise<Sandbox
       const { consentId, csrfToken } = opened.consent;
       const results = await Promise.all([1, 2, 3].map(() => pushed.decide(consentId, csrfToken, T)));
       expect(results.map((r) => r.result).sort()).toEqual(['decided', 'used', 'used']);
+    });
+
+    it('lists the pending requests, soonest expiry first, without those opened or expired', async () => {
+      const { pushedRequests: pushed } = await fresh();
+      const later = await pushed.push(REQUEST, 90, T);
+      const sooner = await pushed.push({ ...REQUEST, clientId: 'c2', scope: undefined }, 30, T);
+      const opened = await pushed.push(REQUEST, 90, T);
+      await pushed.open(opened.requestUri, 'c', T);
+      expect(await pushed.pending(T)).toEqual([
+        { requestUri: sooner.requestUri, clientId: 'c2', redirectUri: REQUEST.redirectUri, expiresAtMs: T + 30_000 },
+        { requestUri: later.requestUri, clientId: 'c', scope: 'openid', redirectUri: REQUEST.redirectUri, expiresAtMs: T + 90_000 },
+      ]);
+      expect((await pushed.pending(T + 30_000)).map((p) => p.requestUri)).toEqual([later.requestUri]);
+    });
+
+    it('presets the answer of a pending request, which its open then carries; not once opened, expired or unknown', async () => {
+      const { pushedRequests: pushed } = await fresh();
+      const { requestUri } = await pushed.push(REQUEST, 90, T);
+      expect(await pushed.preset(requestUri, { answer: { decision: 'approve' } }, T)).toBe('set');
+      expect(await pushed.preset(requestUri, { answer: { decision: 'deny' } }, T)).toBe('set');
+      expect(await pushed.preset(requestUri, { answer: { decision: 'approve' } }, T + 90_000)).toBe('expired');
+      expect(await pushed.open(requestUri, 'c', T)).toMatchObject({ result: 'opened', consent: { request: { ...REQUEST, preset: { answer: { decision: 'deny' } } } } });
+      expect(await pushed.preset(requestUri, { answer: { decision: 'approve' } }, T)).toBe('used');
+      expect(await pushed.preset('urn:ietf:params:oauth:request_uri:never', { answer: { decision: 'approve' } }, T)).toBe('unknown');
+    });
+
+    it('presets before a concurrent open or not at all', async () => {
+      const { pushedRequests: pushed } = await fresh();
+      const { requestUri } = await pushed.push(REQUEST, 90, T);
+      const [set, opened] = await Promise.all([pushed.preset(requestUri, { answer: { decision: 'deny' } }, T), pushed.open(requestUri, 'c', T)]);
+      if (opened.result !== 'opened') throw new Error(opened.result);
+      expect(set === 'set' ? { answer: { decision: 'deny' } } : undefined).toEqual(opened.consent.request.preset);
     });
 
     it('expires a consent after its lifetime', async () => {

@@ -11,7 +11,7 @@ import { connectRedis, unavailable, type RedisClient, type RedisConnectOptions }
 import { redisAuthorizationCodeStore } from './authorization-codes.js';
 import { redisDeviceCodeStore } from './device-codes.js';
 import { redisJournal } from './journal.js';
-import { keySpace, type KeySpace } from './keys.js';
+import { keySpace, SCAN_COUNT, type KeySpace } from './keys.js';
 import { redisPushedRequestStore } from './pushed-requests.js';
 import { redisRateBuckets } from './rate-buckets.js';
 import { redisRefreshTokenStore } from './refresh-tokens.js';
@@ -41,8 +41,6 @@ export async function connectRedisState(options: RedisStateOptions): Promise<Red
   const client = await connectRedis(options);
   return redisState(client, keySpace(options.prefix), options.journalSize);
 }
-
-const SCAN_COUNT = 1000;
 
 export function redisState(client: RedisClient, keys: KeySpace, journalSize: number): RedisState {
   return {

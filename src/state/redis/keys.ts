@@ -14,6 +14,8 @@ export interface KeySpace {
   kept(name: string): string;
   /** The SCAN pattern of every state key. */
   readonly statePattern: string;
+  /** The SCAN pattern of every key of `part`. */
+  partPattern(part: string): string;
 }
 
 /** Glob characters of SCAN MATCH, escaped so that a prefix matches only itself. */
@@ -24,8 +26,12 @@ export function keySpace(prefix: string): KeySpace {
     state: (part, id) => (id === undefined ? `${prefix}s:${part}` : `${prefix}s:${part}:${id}`),
     kept: (name) => `${prefix}k:${name}`,
     statePattern: `${escapeGlob(prefix)}s:*`,
+    partPattern: (part) => `${escapeGlob(prefix)}s:${escapeGlob(part)}:*`,
   };
 }
+
+/** How many keys a SCAN step asks for: few round trips, no long block of Redis. */
+export const SCAN_COUNT = 1000;
 
 /** Redis's own TTL only frees the memory of an expired record, this much after its expiry (state/expiry.ts). */
 export const EXPIRY_MARGIN_MS = EXPIRED_KEPT_MS;
