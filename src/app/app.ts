@@ -16,6 +16,7 @@ import { AUTHORIZATION_PATH, DEVICE_AUTHORIZATION_PATH, INTROSPECTION_PATH, PAR_
 import { errorList, SANDBOX_STYLE } from '../http/responses.js';
 import { adminRoutes } from '../routes/admin.js';
 import { deviceDecisionHandler } from '../routes/admin-devices.js';
+import { authorizationDecisionHandler, pendingAuthorizations } from '../routes/admin-authorizations.js';
 import { authorizationHandlers } from '../routes/authorize.js';
 import { deviceAuthorizationHandler } from '../routes/device-authorization.js';
 import { ADMIN_BASE, observe, type ObservedEnv } from '../routes/observe.js';
@@ -79,6 +80,10 @@ function appOf(config: SandboxConfig): SandboxApp {
     app.route(ADMIN_BASE, adminRoutes(config, config.admin.token, {
       approve: deviceDecisionHandler(config, 'approved'),
       deny: deviceDecisionHandler(config, 'denied'),
+    }, {
+      pending: pendingAuthorizations(config),
+      approve: authorizationDecisionHandler(config, 'approve'),
+      deny: authorizationDecisionHandler(config, 'deny'),
     }));
   }
   const exchange = (c: { get(k: 'notes'): ObservedEnv['Variables']['notes']; env: unknown }) => ({ notes: c.get('notes'), transport: transportOf(c.env) });

@@ -234,6 +234,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__sandbox/authorizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The pushed authorization requests not yet opened nor expired, soonest expiry first
+         * @description Each request pushed to POST /par whose request_uri the authorization endpoint has not yet
+         *     taken, with the id that approves or denies it.
+         */
+        get: operations["listAuthorizations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightAuthorizations"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__sandbox/authorizations/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a pending authorization, as the user would on the consent page
+         * @description Sets the answer of a pushed request not yet opened: the browser's GET /authorize with its
+         *     request_uri then redirects at once, without the consent page, with a code. A later approve
+         *     or deny replaces it, until the request is opened.
+         */
+        post: operations["approveAuthorization"];
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightApproveAuthorization"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__sandbox/authorizations/{id}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deny a pending authorization, as the user would on the consent page
+         * @description Sets the answer of a pushed request not yet opened: the browser's GET /authorize with its
+         *     request_uri then redirects at once, without the consent page, with error=access_denied. A later approve
+         *     or deny replaces it, until the request is opened.
+         */
+        post: operations["denyAuthorization"];
+        delete?: never;
+        /** CORS preflight, or the methods of this path (with --cors) */
+        options: operations["preflightDenyAuthorization"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/openid-configuration": {
         parameters: {
             query?: never;
@@ -597,6 +665,24 @@ export interface components {
             subject: string;
             /** @description SHA-256 of the DER certificate, base64url (as `x5t#S256`, RFC 8705 §3.1). */
             thumbprint: string;
+        };
+        PendingAuthorizationList: {
+            authorizations: components["schemas"]["PendingAuthorization"][];
+        };
+        PendingAuthorization: {
+            /** @description The random part of the request_uri, which approves or denies it. */
+            id: string;
+            /** @description The request_uri POST /par answered (RFC 9126 §2.2). */
+            requestUri: string;
+            clientId: string;
+            /** @description Absent when the request named none. */
+            scope?: string;
+            redirectUri: string;
+            /**
+             * Format: date-time
+             * @description When the request_uri expires, unopened.
+             */
+            expiresAt: string;
         };
         ScenarioList: {
             scenarios: components["schemas"]["Scenario"][];
@@ -1016,6 +1102,65 @@ export interface components {
             };
             content?: never;
         };
+        /** @description The answer was set; the browser's GET /authorize with the request_uri redirects with it. */
+        AuthorizationPreset: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description No pushed request has this id (never pushed, or gone after a reset). */
+        AuthorizationUnknown: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "No pushed authorization request has the id \"3q2-7wYtPo1nX8cLr0sVbKdE9mZaUfGhIjKlMnOpQrS\""
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorList"];
+            };
+        };
+        /** @description The authorization endpoint has already taken the request_uri; its consent page decides it. */
+        AuthorizationOpened: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "The pushed authorization request was already opened at the authorization endpoint, id \"3q2-7wYtPo1nX8cLr0sVbKdE9mZaUfGhIjKlMnOpQrS\""
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorList"];
+            };
+        };
+        /** @description The request_uri has expired unopened. */
+        AuthorizationExpired: {
+            headers: {
+                "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         "The pushed authorization request has expired, id \"3q2-7wYtPo1nX8cLr0sVbKdE9mZaUfGhIjKlMnOpQrS\""
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorList"];
+            };
+        };
         /** @description The decision was recorded; the device's next poll sees it. */
         Decided: {
             headers: {
@@ -1047,6 +1192,12 @@ export interface components {
         SandboxScenario: string;
         /** @description The user code, e.g. WDJB-MJHT (case and dashes do not matter). */
         UserCode: string;
+        /**
+         * @description The pending authorization's id: the random part of its request_uri, after
+         *     `urn:ietf:params:oauth:request_uri:` (base64url, so it needs no escaping in a path).
+         * @example 3q2-7wYtPo1nX8cLr0sVbKdE9mZaUfGhIjKlMnOpQrS
+         */
+        AuthorizationId: string;
         /**
          * @description The time when the PSU last logged in with the TPP. All dates in the HTTP headers are
          *     represented as RFC 7231 Full Dates. An example is below: Sun, 10 Sep 2017 19:43:31 UTC
@@ -1761,6 +1912,157 @@ export interface operations {
             path: {
                 /** @description The user code, e.g. WDJB-MJHT (case and dashes do not matter). */
                 user_code: components["parameters"]["UserCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listAuthorizations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pending authorizations */
+            200: {
+                headers: {
+                    "x-fapi-interaction-id": components["headers"]["InteractionId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "authorizations": [
+                     *         {
+                     *           "id": "3q2-7wYtPo1nX8cLr0sVbKdE9mZaUfGhIjKlMnOpQrS",
+                     *           "requestUri": "urn:ietf:params:oauth:request_uri:3q2-7wYtPo1nX8cLr0sVbKdE9mZaUfGhIjKlMnOpQrS",
+                     *           "clientId": "fapi-client",
+                     *           "scope": "openid accounts",
+                     *           "redirectUri": "https://client.example/cb",
+                     *           "expiresAt": "2026-01-31T12:01:30.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PendingAuthorizationList"];
+                };
+            };
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["StateUnavailable"];
+        };
+    };
+    preflightAuthorizations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    approveAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The pending authorization's id: the random part of its request_uri, after
+                 *     `urn:ietf:params:oauth:request_uri:` (base64url, so it needs no escaping in a path).
+                 * @example 3q2-7wYtPo1nX8cLr0sVbKdE9mZaUfGhIjKlMnOpQrS
+                 */
+                id: components["parameters"]["AuthorizationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["AuthorizationPreset"];
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["AuthorizationUnknown"];
+            409: components["responses"]["AuthorizationOpened"];
+            410: components["responses"]["AuthorizationExpired"];
+            500: components["responses"]["StateUnavailable"];
+        };
+    };
+    preflightApproveAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The pending authorization's id: the random part of its request_uri, after
+                 *     `urn:ietf:params:oauth:request_uri:` (base64url, so it needs no escaping in a path).
+                 * @example 3q2-7wYtPo1nX8cLr0sVbKdE9mZaUfGhIjKlMnOpQrS
+                 */
+                id: components["parameters"]["AuthorizationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OriginRefused"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    denyAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The pending authorization's id: the random part of its request_uri, after
+                 *     `urn:ietf:params:oauth:request_uri:` (base64url, so it needs no escaping in a path).
+                 * @example 3q2-7wYtPo1nX8cLr0sVbKdE9mZaUfGhIjKlMnOpQrS
+                 */
+                id: components["parameters"]["AuthorizationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["AuthorizationPreset"];
+            400: components["responses"]["HostNotAllowed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["AuthorizationUnknown"];
+            409: components["responses"]["AuthorizationOpened"];
+            410: components["responses"]["AuthorizationExpired"];
+            500: components["responses"]["StateUnavailable"];
+        };
+    };
+    preflightDenyAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The pending authorization's id: the random part of its request_uri, after
+                 *     `urn:ietf:params:oauth:request_uri:` (base64url, so it needs no escaping in a path).
+                 * @example 3q2-7wYtPo1nX8cLr0sVbKdE9mZaUfGhIjKlMnOpQrS
+                 */
+                id: components["parameters"]["AuthorizationId"];
             };
             cookie?: never;
         };

@@ -1,6 +1,7 @@
 /**
  * The control API under /__sandbox/ (openapi/sandbox.yaml): the request journal, the loaded
- * scenarios and a reset of all state. With a token configured, every call must bear it.
+ * scenarios, decisions on device codes and pending pushed requests, and a reset of all state.
+ * With a token configured, every call must bear it.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -20,18 +21,27 @@ import { PAGE_HEADERS } from '../pages/html.js';
 type ScenarioView = components['schemas']['Scenario'];
 type ErrorList = components['schemas']['ErrorList'];
 
-/** Decides a device authorization by its user code (routes/admin-devices.ts). */
-type DeviceDecision = (userCode: string, interactionId: string) => Promise<Response>;
+/** Decides a device authorization by its user code (routes/admin-devices.ts), or a pushed request by its id (routes/admin-authorizations.ts). */
+type Decision = (id: string, interactionId: string) => Promise<Response>;
+
+/** The pending pushed requests and their decisions (routes/admin-authorizations.ts). */
+export interface AuthorizationControl {
+  pending(): Promise<components['schemas']['PendingAuthorizationList']>;
+  approve: Decision;
+  deny: Decision;
+}
 
 export function adminRoutes(
   { state, catalog, ownScenarios, deviceCatalog, authorizationCatalog, report }: SandboxConfig,
   token: string | undefined,
-  devices: { approve: DeviceDecision; deny: DeviceDecision },
+  devices: { approve: Decision; deny: Decision },
+  authorizations: AuthorizationControl,
 ): Hono<ObservedEnv> {
   const api = new Hono<ObservedEnv>();
   if (token !== undefined) api.use(requireBearer(token));
 
-  const ok = (accept: string | undefined, body: components['schemas']['Journal'] | components['schemas']['ScenarioList'] | components['schemas']['Report'], id: string) =>
+  type Body = components['schemas']['Journal'] | components['schemas']['ScenarioList'] | components['schemas']['Report'] | components['schemas']['PendingAuthorizationList'];
+  const ok = (accept: string | undefined, body: Body, id: string) =>
     acceptsJson(accept) ? jsonResponse(200, body, id) : notAcceptable(id);
   const done = (id: string) => jsonResponse(204, undefined, id);
 
@@ -67,6 +77,9 @@ export function adminRoutes(
   );
   api.post('/devices/:userCode/approve', (c) => devices.approve(c.req.param('userCode'), c.get('interactionId')));
   api.post('/devices/:userCode/deny', (c) => devices.deny(c.req.param('userCode'), c.get('interactionId')));
+  api.get('/authorizations', async (c) => ok(c.req.header('accept'), await authorizations.pending(), c.get('interactionId')));
+  api.post('/authorizations/:id/approve', (c) => authorizations.approve(c.req.param('id'), c.get('interactionId')));
+  api.post('/authorizations/:id/deny', (c) => authorizations.deny(c.req.param('id'), c.get('interactionId')));
   api.post('/reset', async (c) => {
     await state.reset();
     return done(c.get('interactionId'));

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/server/server.js';
 import { SANDBOX_DOCUMENT, startPrismProxy, violations, type PrismJudge } from '../support/prism.js';
-import { deviceClientAuth, pkjwtForm } from '../support/clients.js';
+import { s256Challenge } from '../../src/grants/pkce.js';
+import { codeClientAuth, deviceClientAuth, DEMO, pkjwtForm } from '../support/clients.js';
+import { fakeClock } from '../support/clock.js';
 import { form, JWT_BEARER, tokenRequest } from '../support/requests.js';
 
 const TOKEN = 'judge-admin-token-0123456789';
@@ -83,6 +85,37 @@ describe('Prism finds no violation', () => {
     ['a reset', 'POST', '/reset', 204],
   ])('in %s', async (_label, method, path, status) => {
     await judged(controlJudge, control(path, method), status);
+  });
+
+  it('in the pending authorizations, and each answer to approve and deny', async () => {
+    // A sandbox of its own, with a clock to move and no rate limit, for several pushes of one client.
+    const clock = fakeClock();
+    const own = await startSandbox({ port: 0, adminToken: TOKEN, clock });
+    const judge = await startPrismProxy(own.url, SANDBOX_DOCUMENT);
+    try {
+      const push = async () => {
+        const res = await fetch(`${own.url}/par`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form({ ...(await codeClientAuth(own.url)), response_type: 'code', redirect_uri: DEMO.code.redirectUri, scope: 'openid', code_challenge: s256Challenge('v'.repeat(43)), code_challenge_method: 'S256' }),
+        });
+        const { request_uri: requestUri } = (await res.json()) as { request_uri: string };
+        return { requestUri, id: requestUri.split(':').at(-1)! };
+      };
+      const call = (path: string, method = 'GET') => new Request(`${judge.url}/__sandbox${path}`, { method, headers: bearer });
+      const [decided, opened, expiring] = [await push(), await push(), await push()];
+      expect(JSON.parse(await judged(judge, call('/authorizations'), 200)).authorizations).toHaveLength(3);
+      await judged(judge, call(`/authorizations/${decided.id}/approve`, 'POST'), 204);
+      await judged(judge, call(`/authorizations/${decided.id}/deny`, 'POST'), 204);
+      await fetch(`${own.url}/authorize?${new URLSearchParams({ client_id: DEMO.code.clientId, request_uri: opened.requestUri })}`);
+      await judged(judge, call(`/authorizations/${opened.id}/approve`, 'POST'), 409);
+      clock.advance(90_000);
+      await judged(judge, call(`/authorizations/${expiring.id}/deny`, 'POST'), 410);
+      await judged(judge, call('/authorizations/never-pushed/approve', 'POST'), 404);
+    } finally {
+      await judge.close();
+      await own.close();
+    }
   });
 
   it.each<[string, Record<string, string>, number]>([
