@@ -1,6 +1,7 @@
 /**
  * The dashboard at GET /__sandbox/ (issue 16): the live journal, the findings per client, the
- * scenario catalog, recent device authorizations with approve and deny buttons, and a reset. The
+ * scenario catalog, recent device authorizations and pending pushed requests (the code flow's
+ * authorizations) with approve and deny buttons, and a reset. The
  * HTML carries no data: the script (served beside it, so that the CSP allows only scripts from
  * the sandbox itself) reads the control API and the journal's event stream. No build step. Rows
  * expand with a button (aria-expanded), every control has a label, and the layout folds to one
@@ -42,7 +43,7 @@ code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .muted{color:#667085;font-size:13px}
 .device{display:flex;flex-wrap:wrap;align-items:center;gap:8px}
 .device code{font-size:16px;font-weight:700;letter-spacing:.08em}
-.device .who{flex:1 1 auto}
+.device .who{flex:1 1 auto;min-width:0;overflow-wrap:anywhere}
 #scenarios{max-height:320px;overflow-y:auto}
 `;
 
@@ -81,6 +82,11 @@ export function dashboardPage(base: string): string {
   <section aria-labelledby="devices-title">
     <h2 id="devices-title">Device authorizations</h2>
     <ul id="devices"><li class="muted">None yet.</li></ul>
+  </section>
+  <section aria-labelledby="authorizations-title">
+    <h2 id="authorizations-title">Pending authorizations</h2>
+    <p class="muted" id="authorizations-hint">Pushed requests not yet opened: an answer set here is the one GET /authorize gives, without the consent page.</p>
+    <ul id="authorizations" aria-describedby="authorizations-hint"><li class="muted">None pending.</li></ul>
   </section>
   <section aria-labelledby="scenarios-title">
     <h2 id="scenarios-title">Scenarios</h2>
@@ -154,6 +160,35 @@ export const DASHBOARD_SCRIPT = `'use strict';
     $('devices').prepend(el('li', { class: 'device', 'data-user-code': entry.userCode }, el('code', {}, entry.userCode), el('span', { class: 'muted who' }, entry.clientId || ''), approve, deny, result));
   }
 
+  // A pending request is named by the start of its id, as the list shows it.
+  const presets = new Map();
+  let authorizationsTimer;
+  function refreshAuthorizations() {
+    clearTimeout(authorizationsTimer);
+    authorizationsTimer = setTimeout(async () => {
+      const { authorizations } = await (await api('/authorizations')).json();
+      if (!authorizations.length) return $('authorizations').replaceChildren(el('li', { class: 'muted' }, 'None pending.'));
+      $('authorizations').replaceChildren(...authorizations.map(addAuthorization));
+    }, 200);
+  }
+
+  function addAuthorization(a) {
+    const name = a.clientId + ' ' + a.id.slice(0, 8);
+    const result = el('span', { class: 'muted', role: 'status' }, presets.get(a.id) || 'pending');
+    const decide = (decision) => async () => {
+      const res = await api('/authorizations/' + encodeURIComponent(a.id) + '/' + decision, { method: 'POST' });
+      const text = res.status === 204 ? (decision === 'approve' ? 'approved' : 'denied') : ((await res.json()).errors || []).join('; ');
+      presets.set(a.id, text);
+      result.textContent = text;
+    };
+    const approve = el('button', { type: 'button', class: 'primary', 'aria-label': 'Approve authorization ' + name }, 'Approve');
+    const deny = el('button', { type: 'button', 'aria-label': 'Deny authorization ' + name }, 'Deny');
+    approve.addEventListener('click', decide('approve'));
+    deny.addEventListener('click', decide('deny'));
+    return el('li', { class: 'device', 'data-authorization-id': a.id },
+      el('code', {}, a.id.slice(0, 8)), el('span', { class: 'muted who' }, a.clientId + (a.scope ? ' · ' + a.scope : '') + ' → ' + a.redirectUri), approve, deny, result);
+  }
+
   let reportTimer;
   function refreshReport() {
     clearTimeout(reportTimer);
@@ -182,6 +217,7 @@ export const DASHBOARD_SCRIPT = `'use strict';
     rows = 0;
     $('count').textContent = '';
     refreshReport();
+    refreshAuthorizations();
   }
 
   $('reset').addEventListener('click', async () => {
@@ -195,10 +231,12 @@ export const DASHBOARD_SCRIPT = `'use strict';
   events.addEventListener('request', (e) => {
     addRequest(JSON.parse(e.data));
     refreshReport();
+    refreshAuthorizations();
   });
   events.addEventListener('cleared', clearAll);
   loadScenarios();
   refreshReport();
+  refreshAuthorizations();
 })();
 `;
 

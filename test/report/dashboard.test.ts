@@ -1,7 +1,9 @@
 /**
  * The dashboard (GET /__sandbox/) in headless Chromium: it loads under its CSP with no error, a
  * request made after load appears within a second (server-sent events), a device approved from
- * its button lets the device's poll succeed, findings show per client, reset empties it; and
+ * its button lets the device's poll succeed, a pushed request appears among the pending
+ * authorizations and its Approve button makes GET /authorize redirect with a code, findings show
+ * per client, reset empties it; and
  * screenshots at desktop and phone widths (written to docs/ when UPDATE_SCREENSHOTS=1).
  */
 import { mkdtempSync, statSync } from 'node:fs';
@@ -12,8 +14,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../../src/testing.js';
 import { launchChromium } from '../support/browser.js';
 import { fakeClock } from '../support/clock.js';
-import { DEMO } from '../support/clients.js';
-import { misbehaveThrice, misbehavingClient } from '../support/report.js';
+import { clockAssertion, misbehaveThrice, misbehavingClient } from '../support/report.js';
+import { codeKey, DEMO } from '../support/clients.js';
+import { s256Challenge } from '../../src/grants/pkce.js';
+import { form, JWT_BEARER } from '../support/requests.js';
 
 const clock = fakeClock();
 let sandbox: TestSandbox;
@@ -80,6 +84,32 @@ describe('the dashboard', () => {
     clock.advance(5000);
     const poll = await client.pollDevice(body.device_code);
     expect([poll.status, poll.body.token_type]).toEqual([200, 'Bearer']);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('lists a pushed request among the pending authorizations; its Approve button makes GET /authorize redirect with a code', async () => {
+    const { page, problems } = await dashboard();
+    const assertion = await clockAssertion(clock, sandbox.url, { clientId: DEMO.code.clientId, key: codeKey });
+    const pushed = await fetch(`${sandbox.url}/par`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({
+        client_id: DEMO.code.clientId, client_assertion_type: JWT_BEARER, client_assertion: assertion,
+        response_type: 'code', redirect_uri: DEMO.code.redirectUri, scope: 'openid', state: 'st', code_challenge: s256Challenge('v'.repeat(43)), code_challenge_method: 'S256',
+      }),
+    });
+    expect(pushed.status).toBe(201);
+    const { request_uri: requestUri } = (await pushed.json()) as { request_uri: string };
+    const id = requestUri.split(':').at(-1)!;
+    const item = page.locator(`#authorizations li[data-authorization-id="${id}"]`);
+    await item.waitFor({ timeout: 2000 });
+    await item.getByRole('button', { name: /^Approve authorization / }).click();
+    await item.locator('[role=status]').filter({ hasText: 'approved' }).waitFor({ timeout: 2000 });
+    const res = await fetch(`${sandbox.url}/authorize?${new URLSearchParams({ client_id: DEMO.code.clientId, request_uri: requestUri })}`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(new URL(res.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+    await page.getByText('None pending.').waitFor({ timeout: 2000 }); // opened, so no longer pending
     expect(problems).toEqual([]);
     await page.close();
   });
