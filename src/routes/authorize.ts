@@ -139,7 +139,7 @@ export function authorizationHandlers(config: SandboxConfig, path: string) {
       const opened = await open(new URL(request.url).searchParams);
       if (!opened.ok) return errorPage(notes, opened, interactionId);
       const { preset } = opened.consent.request;
-      if (preset) notes.scenario = preset.scenario;
+      if (preset?.scenario !== undefined) notes.scenario = preset.scenario; // none when the control API decided
       if (!preset && mode === 'page') return consentPage(opened.consent, interactionId);
       const taken = await take(opened.consent.consentId, opened.consent.csrfToken);
       if ('code' in taken) return errorPage(notes, taken, interactionId);

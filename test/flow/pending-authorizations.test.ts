@@ -56,6 +56,8 @@ describe('the pending authorizations of the control API', () => {
     const token = await post(app, '/token', { grant_type: 'authorization_code', ...(await codeClientAuth(BASE)), code: query.get('code')!, redirect_uri: REDIRECT, code_verifier: VERIFIER });
     expect(token.status, await token.clone().text()).toBe(200);
     expect(((await token.json()) as { access_token?: string }).access_token).toBeTruthy();
+    const journal = ((await (await app.fetch(new Request(`${BASE}/__sandbox/requests`))).json()) as { requests: { path: string; scenario: string | null }[] }).requests;
+    expect(journal.find((e) => e.path.startsWith('/authorize?'))?.scenario).toBeNull(); // no scenario decided it
   });
 
   it('deny: GET /authorize redirects (303) at once with access_denied; the last decision before the open wins', async () => {
