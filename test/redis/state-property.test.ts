@@ -217,11 +217,12 @@ describe('the Redis state and the memory state', () => {
       { numRuns },
     );
 
+  // 150 sequences of up to 60 operations, each run against a real redis-server: seconds alone, longer beside the whole suite.
   it('give the same answer to every operation of any sequence', async () => {
     await sameAnswers(operation, 'medium', 150);
-  });
+  }, 120_000);
 
   it("give the same answers on the code flow's parts alone, in longer sequences, where their operations meet more often", async () => {
     await sameAnswers(codeFlowOperation, 'medium', 100);
-  });
+  }, 120_000);
 });
