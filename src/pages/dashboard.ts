@@ -146,18 +146,24 @@ export const DASHBOARD_SCRIPT = `'use strict';
 
   function addDevice(entry) {
     if ($('devices').querySelector('.muted')) $('devices').replaceChildren();
-    const result = el('span', { class: 'muted', role: 'status' }, decided.get(entry.userCode) || 'pending');
+    const controls = decisionControls('/devices/' + encodeURIComponent(entry.userCode), entry.userCode, decided, entry.userCode);
+    $('devices').prepend(el('li', { class: 'device', 'data-user-code': entry.userCode }, el('code', {}, entry.userCode), el('span', { class: 'muted who' }, entry.clientId || ''), ...controls));
+  }
+
+  /** Approve, Deny and the outcome of a control API decision at \`path\`; \`outcomes\` remembers it by \`key\` across redraws. */
+  function decisionControls(path, label, outcomes, key) {
+    const result = el('span', { class: 'muted', role: 'status' }, outcomes.get(key) || 'pending');
     const decide = (decision) => async () => {
-      const res = await api('/devices/' + encodeURIComponent(entry.userCode) + '/' + decision, { method: 'POST' });
+      const res = await api(path + '/' + decision, { method: 'POST' });
       const text = res.status === 204 ? (decision === 'approve' ? 'approved' : 'denied') : ((await res.json()).errors || []).join('; ');
-      decided.set(entry.userCode, text);
+      outcomes.set(key, text);
       result.textContent = text;
     };
-    const approve = el('button', { type: 'button', class: 'primary', 'aria-label': 'Approve ' + entry.userCode }, 'Approve');
-    const deny = el('button', { type: 'button', 'aria-label': 'Deny ' + entry.userCode }, 'Deny');
+    const approve = el('button', { type: 'button', class: 'primary', 'aria-label': 'Approve ' + label }, 'Approve');
+    const deny = el('button', { type: 'button', 'aria-label': 'Deny ' + label }, 'Deny');
     approve.addEventListener('click', decide('approve'));
     deny.addEventListener('click', decide('deny'));
-    $('devices').prepend(el('li', { class: 'device', 'data-user-code': entry.userCode }, el('code', {}, entry.userCode), el('span', { class: 'muted who' }, entry.clientId || ''), approve, deny, result));
+    return [approve, deny, result];
   }
 
   // A pending request is named by the start of its id, as the list shows it.
@@ -174,19 +180,9 @@ export const DASHBOARD_SCRIPT = `'use strict';
 
   function addAuthorization(a) {
     const name = a.clientId + ' ' + a.id.slice(0, 8);
-    const result = el('span', { class: 'muted', role: 'status' }, presets.get(a.id) || 'pending');
-    const decide = (decision) => async () => {
-      const res = await api('/authorizations/' + encodeURIComponent(a.id) + '/' + decision, { method: 'POST' });
-      const text = res.status === 204 ? (decision === 'approve' ? 'approved' : 'denied') : ((await res.json()).errors || []).join('; ');
-      presets.set(a.id, text);
-      result.textContent = text;
-    };
-    const approve = el('button', { type: 'button', class: 'primary', 'aria-label': 'Approve authorization ' + name }, 'Approve');
-    const deny = el('button', { type: 'button', 'aria-label': 'Deny authorization ' + name }, 'Deny');
-    approve.addEventListener('click', decide('approve'));
-    deny.addEventListener('click', decide('deny'));
+    const controls = decisionControls('/authorizations/' + encodeURIComponent(a.id), 'authorization ' + name, presets, a.id);
     return el('li', { class: 'device', 'data-authorization-id': a.id },
-      el('code', {}, a.id.slice(0, 8)), el('span', { class: 'muted who' }, a.clientId + (a.scope ? ' · ' + a.scope : '') + ' → ' + a.redirectUri), approve, deny, result);
+      el('code', {}, a.id.slice(0, 8)), el('span', { class: 'muted who' }, a.clientId + (a.scope ? ' · ' + a.scope : '') + ' → ' + a.redirectUri), ...controls);
   }
 
   let reportTimer;
