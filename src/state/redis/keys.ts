@@ -37,6 +37,21 @@ export const SCAN_COUNT = 1000;
 export const EXPIRY_MARGIN_MS = EXPIRED_KEPT_MS;
 
 /**
+ * A Lua fragment: KEYS[1] holds ARGV[1] until ARGV[2] (ms) on the caller's clock, ARGV[3] being its
+ * now, and Redis frees it EXPIRY_MARGIN_MS later; an expired value is no value, the key goes.
+ * setUntilArgs gives its ARGV.
+ */
+export const SET_UNTIL_LUA = `
+local expires, now = tonumber(ARGV[2]), tonumber(ARGV[3])
+if expires > now then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', math.ceil(expires - now) + ${EXPIRY_MARGIN_MS})
+else
+  redis.call('DEL', KEYS[1])
+end
+`;
+export const setUntilArgs = (value: string, expiresAtMs: number, nowMs: number) => [value, String(expiresAtMs), String(nowMs)];
+
+/**
  * What has no expiry of its own (a refresh token, a revoked grant, a used code, which answers
  * `reused` and so revokes its grant) is kept this long in Redis, where no capacity bounds it as
  * in memory: it is renewed when a refresh token rotates, and a grant's revocation, written after

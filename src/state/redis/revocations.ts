@@ -6,17 +6,10 @@
  */
 import { tokenRevoked, type GrantLink, type Revocations } from '../revocations.js';
 import { luaScript, unavailable, type RedisClient } from './client.js';
-import { EXPIRY_MARGIN_MS, RETENTION_MS, type KeySpace } from './keys.js';
+import { EXPIRY_MARGIN_MS, RETENTION_MS, setUntilArgs, SET_UNTIL_LUA, type KeySpace } from './keys.js';
 import { parseRecord } from './records.js';
 
-// KEYS[1] the key; ARGV the value, expiresAtMs, nowMs, margin. An expired value is no value: the key goes.
-const SET_UNTIL = luaScript(`
-local expires, now = tonumber(ARGV[2]), tonumber(ARGV[3])
-if expires > now then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', math.ceil(expires - now) + tonumber(ARGV[4]))
-else
-  redis.call('DEL', KEYS[1])
-end
+const SET_UNTIL = luaScript(`${SET_UNTIL_LUA}
 return 1`);
 
 export function redisRevocations(client: RedisClient, keys: KeySpace): Revocations {
@@ -24,7 +17,7 @@ export function redisRevocations(client: RedisClient, keys: KeySpace): Revocatio
   const grantKey = (grantId: string) => keys.state('revoked-grant', grantId);
   const tokenKey = (jti: string) => keys.state('revoked-token', jti);
   const setUntil = async (key: string, value: string, expiresAtMs: number, nowMs: number) => {
-    await SET_UNTIL.run(client, [key], [value, String(expiresAtMs), String(nowMs), String(EXPIRY_MARGIN_MS)]);
+    await SET_UNTIL.run(client, [key], setUntilArgs(value, expiresAtMs, nowMs));
   };
   const isGrantRevoked = async (grantId: string) => (await client.exists(grantKey(grantId)).catch(unavailable)) === 1;
   return {
